@@ -1,0 +1,597 @@
+"""Benchmark of the client data at scale: 100,000 clients, 2.4 million monthly figures, SQLite.
+
+``python -m bench`` (or ``make bench``):
+
+1. builds ``bench/data/bench.db`` once (schema through the migrations, then bulk inserts;
+   about 25 s) and reuses it later; ``--rebuild`` builds it again. It is not ANALYZEd: the
+   query planner has no statistics, as in a fresh deployment;
+2. copies it to ``bench/data/run.db`` so that every run measures the same work;
+3. measures, on the copy: refreshing every client's figures; reclassifying every client after
+   a threshold change (budget 3 s; a typical change and a worst case where nearly every class
+   flips); the suggested threshold; the list query of ``services.client_queries`` and the
+   ``/clients/`` pages (median over 30 requests, budget 30 ms) as a branch head (25,000
+   clients) and as a manager (1,000 clients); 附件3 of one client as PDF/A (median of 20 warm
+   requests, budget 250 ms) and the batch export of a 300-client book (budget 60 s), with
+   their sizes; 附件4 of a manager and the classification overview of a branch and of HQ.
+
+Exit status 1 when a budget is exceeded.
+"""
+
+import os
+import random
+import shutil
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+BUILT = DATA / "bench.db"
+RUN = DATA / "run.db"
+
+CLIENTS = 100_000
+MONTHS = 24
+BRANCHES = 4
+MANAGERS_PER_BRANCH = 25
+SEED = 1_000_003
+
+RECLASSIFY_BUDGET = 3.0  # seconds
+ANNEX3_BUDGET = 0.250  # seconds, median of ANNEX3_RENDERS warm renders
+ANNEX3_RENDERS = 20
+BATCH_CLIENTS = 300
+BATCH_BUDGET = 60.0  # seconds
+PAGE_BUDGET = 0.030  # seconds, median
+REQUESTS = 30
+
+# Share of clients per asset band (highest first, as in domain BANDS) and its yuan range.
+BAND_MIX = [
+    (0.03, 5_000_000, 40_000_000),
+    (0.08, 1_000_000, 5_000_000),
+    (0.12, 500_000, 1_000_000),
+    (0.30, 100_000, 500_000),
+    (0.35, 10_000, 100_000),
+    (0.12, 500, 10_000),
+]
+
+
+def make_app(path: Path):
+    from portal import create_app
+
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "SECRET_KEY": "bench",
+            "TESTING": True,
+            "SERVER_NAME": None,
+            "LOG_LEVEL": "WARNING",
+            "HUEY_URL": f"sqlite:///{DATA / 'huey.db'}",
+            "EXPORT_DIR": str(DATA / "exports"),
+        }
+    )
+
+
+# --------------------------------------------------------------------------- building
+
+
+def build(path: Path) -> float:
+    """Create the benchmark database at ``path``; return the seconds it took."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from portal.extensions import db
+    from portal.models.audit import acting_as
+    from portal.services import classification, demo
+
+    started = time.perf_counter()
+    tmp = path.with_suffix(".building")
+    tmp.unlink(missing_ok=True)
+    app = make_app(tmp)
+    with app.app_context(), acting_as("bench"):
+        upgrade()
+        demo.seed_organisation()
+        managers = _managers()
+        step = _timer("  schema, organisation")
+        session = db.session
+        session.execute(text("PRAGMA synchronous = OFF"))
+        session.execute(text("PRAGMA cache_size = -200000"))
+        levels = _insert_clients(managers)
+        step("  100,000 clients")
+        _insert_figures(levels)
+        step(f"  {CLIENTS * MONTHS:,} monthly figures")
+        classification.refresh_client_figures(None)
+        step("  refresh figures")
+        classification.reclassify(None, cause=classification.CAUSE_NEW)
+        session.commit()
+        step("  classify")
+        # No ANALYZE: the planner works without statistics, as in a fresh deployment.
+    with app.app_context():
+        db.engine.dispose()
+    tmp.rename(path)
+    return time.perf_counter() - started
+
+
+def _timer(label: str):
+    last = [time.perf_counter()]
+
+    def step(what: str) -> None:
+        now = time.perf_counter()
+        print(f"{what:<40} {now - last[0]:7.1f} s", flush=True)
+        last[0] = now
+
+    step(label)
+    return step
+
+
+def _managers() -> list:
+    """4 branches × 25 managers (mgr1, mgr2 in 第一营业部 and mgr3 in 第二营业部 among them)."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Branch, User
+    from portal.services import demo
+
+    branches = list(db.session.scalars(select(Branch).order_by(Branch.id)))
+    for n in range(len(branches), BRANCHES):
+        branch = Branch(name=f"第{'一二三四五六七八九'[n]}营业部", address="", hotline="")
+        db.session.add(branch)
+        branches.append(branch)
+    db.session.flush()
+    managers = []
+    for index, branch in enumerate(branches, start=1):
+        existing = list(
+            db.session.scalars(
+                select(User)
+                .where(User.branch_id == branch.id, User.role == "manager")
+                .order_by(User.id)
+            )
+        )
+        for k in range(len(existing), MANAGERS_PER_BRANCH):
+            user = User(
+                username=f"b{index}m{k + 1:02d}",
+                display_name=f"经理{index}-{k + 1:02d}",
+                role="manager",
+                branch_id=branch.id,
+                password_hash=demo._demo_password_hash(),
+            )
+            db.session.add(user)
+            existing.append(user)
+        managers += existing
+    db.session.commit()
+    return managers
+
+
+def _insert_clients(managers) -> list[tuple[int, float, float]]:
+    """Bulk-insert the clients (bypassing the audit events); return (id, level, rate) each."""
+    from functools import cache
+
+    from sqlalchemy import insert
+
+    from portal.domain import surname
+    from portal.domain.idcard import build_resident_id
+    from portal.extensions import db
+    from portal.models import Client
+    from portal.models.base import utcnow
+    from portal.services.demo import COMMON_SURNAMES, GIVEN_CHARS, SPECIAL_SURNAMES
+
+    names_of = cache(lambda name: (surname.initial(name), surname.name_initials(name)[:12]))
+    rng = random.Random(SEED)
+    surnames = list(COMMON_SURNAMES) * 4 + SPECIAL_SURNAMES
+    now = utcnow()
+    weights = [share for share, _, _ in BAND_MIX]
+    rows, levels = [], []
+    for n in range(1, CLIENTS + 1):
+        manager = managers[rng.randrange(len(managers))]
+        name = rng.choice(surnames) + "".join(
+            rng.choice(GIVEN_CHARS) for _ in range(rng.choice((1, 2, 2)))
+        )
+        initial, initials = names_of(name)
+        birthday = date(1945, 1, 1) + timedelta(days=rng.randrange(365 * 58))
+        male = rng.random() < 0.5
+        mobile = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
+        _, low, high = rng.choices(BAND_MIX, weights)[0]
+        level = low * (high / low) ** rng.random()
+        rate = rng.lognormvariate(0.9, 0.8)  # median ≈ 2.5: many clients near the threshold
+        rows.append(
+            {
+                "id": n,
+                "client_no": f"{manager.branch_id:04d}{n:06d}",
+                "fund_account": f"{6600 + manager.branch_id}{n:08d}",
+                "name": name,
+                "gender": "男" if male else "女",
+                "id_type": "resident",
+                "id_number": build_resident_id(
+                    "310115", birthday, rng.randrange(500) * 2 + (1 if male else 0)
+                ),
+                "birthday": birthday,
+                "commission_rate": Decimal("0.000300"),
+                "mobile": mobile,
+                "mobile_last4": mobile[-4:],
+                "product_preferences": "VJ" if n % 3 else "C",
+                "value_class": "GSMU"[n % 4],
+                "branch_id": manager.branch_id,
+                "manager_id": manager.id,
+                "opened_on": date(2005, 1, 1) + timedelta(days=rng.randrange(365 * 18)),
+                "surname_initial": initial,
+                "name_initials": initials,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        levels.append((n, level, rate))
+    db.session.execute(insert(Client.__table__), rows)
+    return levels
+
+
+def _insert_figures(levels) -> None:
+    """24 months per client, generated inside SQLite from each client's level and rate with a
+    deterministic hash for noise (bulk: bypasses the audit events)."""
+    from sqlalchemy import text
+
+    from portal.extensions import db
+
+    session = db.session
+    session.execute(text("CREATE TEMP TABLE bench_levels (id INTEGER PRIMARY KEY, lvl, rate)"))
+    session.execute(
+        text("INSERT INTO bench_levels VALUES (:id, :lvl, :rate)"),
+        [{"id": i, "lvl": lvl, "rate": rate} for i, lvl, rate in levels],
+    )
+    last = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    first = date(last.year - 2 + (last.month == 12), last.month % 12 + 1, 1)
+    session.execute(
+        text(
+            """
+            WITH RECURSIVE m(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM m WHERE k < :last_k),
+            f AS (
+                SELECT l.id, m.k, l.lvl * (0.85 + 0.15 * m.k / :last_k) AS base, l.rate,
+                       ((l.id * 7919 + m.k * 104729) % 1009) / 1009.0 AS r1,
+                       ((l.id * 3571 + m.k * 7727) % 997) / 997.0 AS r2
+                FROM bench_levels l CROSS JOIN m
+            )
+            INSERT INTO client_monthly_figures
+                (client_id, month, avg_assets, end_assets, end_stock_value, traded_amount,
+                 net_commission)
+            SELECT id, date(:first, '+' || k || ' months'),
+                   round(base * (0.97 + 0.06 * r1), 2),
+                   round(base * (0.95 + 0.10 * r2), 2),
+                   round(base * (0.2 + 0.7 * r1), 2),
+                   round(base * rate / 12 * (0.4 + 1.2 * r2), 2),
+                   round(base * rate / 12 * (0.4 + 1.2 * r2) * 0.0002, 2)
+            FROM f ORDER BY id, k
+            """
+        ),
+        {"first": first.isoformat(), "last_k": MONTHS - 1},
+    )
+    session.execute(text("DROP TABLE bench_levels"))
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def measure(path: Path) -> list[tuple[str, str, str]]:
+    """Run the measurements on the database at ``path``; return rows (what, result, verdict)."""
+    from flask_migrate import upgrade
+    from sqlalchemy import func, select
+
+    from portal.extensions import db
+    from portal.models import ClassChange, User
+    from portal.services import classification
+
+    results: list[tuple[str, str, str]] = []
+    app = make_app(path)
+    year = date.today().year
+    with app.app_context():
+        upgrade()  # a database built before a newer migration is brought up to date
+        hq = db.session.scalar(select(User).where(User.username == "hq"))
+
+        seconds = _time(lambda: (classification.refresh_client_figures(None), db.session.commit()))
+        results.append(("refresh figures, all 100,000 clients", f"{seconds:.2f} s", "info"))
+
+        # 3 → 2.5: a typical change; → 1000: every high class turns low; → 0.01: nearly
+        # every class flips back (the worst case); then back to 3.
+        for value in ("2.50", "1000", "0.01", "3"):
+            history = db.session.scalar(select(func.max(ClassChange.id))) or 0
+            started = time.perf_counter()
+            classification.set_threshold(year, Decimal(value), hq, note="bench")
+            seconds = time.perf_counter() - started
+            changed = db.session.scalar(
+                select(func.count()).select_from(ClassChange).where(ClassChange.id > history)
+            )
+            verdict = "ok" if seconds <= RECLASSIFY_BUDGET else "FAIL"
+            results.append(
+                (
+                    f"threshold → {value}: reclassify all",
+                    f"{seconds:.2f} s ({changed:,} changed)",
+                    f"{verdict} (≤ {RECLASSIFY_BUDGET:.0f} s)",
+                )
+            )
+
+        seconds = _time(lambda: classification.suggested_threshold(year))
+        results.append(("suggested threshold (2.4M rows)", f"{seconds:.2f} s", "info"))
+
+        results += _query_timings()
+    results += _page_timings(app)
+    results += _archive_timings(app)
+    with app.app_context():
+        db.engine.dispose()
+    return results
+
+
+def _time(function) -> float:
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
+
+
+def _searches(username: str) -> list[tuple[str, str]]:
+    """(label, q) of the searches measured for a user: a name prefix, initials, 4 digits."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Client, User
+    from portal.services import scope
+
+    user = db.session.scalar(select(User).where(User.username == username))
+    sample = db.session.scalars(scope.scoped(Client, user).order_by(Client.id).limit(1)).one()
+    return [
+        ("", ""),
+        ("?q=王", "王"),
+        ("?q=欧阳", "欧阳"),
+        (f"?q={sample.name_initials[:2]}", sample.name_initials[:2]),
+        (f"?q={sample.mobile_last4}", sample.mobile_last4),
+        ("?class=B&sort=-assets", None),
+    ]
+
+
+def _query_timings() -> list[tuple[str, str, str]]:
+    """The list query of services.client_queries, without the page around it."""
+    try:
+        from portal.services import client_queries
+    except ImportError:
+        return [("list query (services.client_queries)", "skipped: not built yet", "")]
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import User
+
+    rows = []
+    for username in ("head1", "mgr1"):
+        user = db.session.scalar(select(User).where(User.username == username))
+        for label, q in _searches(username):
+            query = (
+                client_queries.ClientQuery(class_code="B", sort="-assets")
+                if q is None
+                else client_queries.ClientQuery(q=q)
+            )
+            times = []
+            for _ in range(REQUESTS):
+                started = time.perf_counter()
+                page = client_queries.search(query, user)
+                times.append(time.perf_counter() - started)
+                db.session.expunge_all()
+            median = statistics.median(times)
+            rows.append(
+                (
+                    f"query {username:<5} {label or '(no search)'}",
+                    f"{median * 1000:6.1f} ms  ({page.total:,} found)",
+                    "info",
+                )
+            )
+    return rows
+
+
+def _login(app, username: str):
+    """A test client logged in as ``username``, and the status of the log-in (302: done)."""
+    import re
+
+    from portal.services.demo import DEMO_PASSWORD
+
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
+    response = client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": DEMO_PASSWORD,
+            "csrf_token": token.group(1) if token else "",
+        },
+    )
+    return client, response.status_code
+
+
+def _page_timings(app) -> list[tuple[str, str, str]]:
+    rows = []
+    for username in ("head1", "mgr1"):
+        client, status = _login(app, username)
+        if status != 302:
+            rows.append((f"GET /clients/ as {username}", "skipped: could not log in", ""))
+            continue
+        if client.get("/clients/").status_code == 404:
+            rows.append((f"GET /clients/ as {username}", "skipped: page not built yet", ""))
+            continue
+        with app.app_context():
+            searches = _searches(username)
+        for label, q in searches:
+            url = "/clients/" + (label if q is None else (f"?q={q}" if q else ""))
+            times, status = [], None
+            for _ in range(REQUESTS):
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - started)
+                status = response.status_code
+                if status != 200:
+                    break
+            if status != 200:
+                rows.append((f"GET /clients/{label} as {username}", f"HTTP {status}", "FAIL"))
+                continue
+            median = statistics.median(times)
+            verdict = "ok" if median <= PAGE_BUDGET else "FAIL"
+            rows.append(
+                (
+                    f"GET /clients/{label} as {username}",
+                    f"{median * 1000:6.1f} ms",
+                    f"{verdict} (≤ {PAGE_BUDGET * 1000:.0f} ms)",
+                )
+            )
+    return rows
+
+
+def _archive_timings(app) -> list[tuple[str, str, str]]:
+    """附件3 of one client (a request; median of 20 warm), the batch export of a 300-client
+    book (the queued task run in this process, as a worker runs it), 附件4 of a manager's
+    1,000 clients, and the classification overview of a branch and of the whole company."""
+    import resource
+
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Client, User
+    from portal.services import archive, exports
+
+    rows: list[tuple[str, str, str]] = []
+    manager, status = _login(app, "mgr1")
+    if status != 302 or manager.get("/archive/annex4").status_code == 404:
+        return [("printing and exports", "skipped: not built yet", "")]
+    with app.app_context():
+        client_id = db.session.scalar(
+            select(Client.id)
+            .join(User, Client.manager_id == User.id)
+            .where(User.username == "mgr1")
+            .order_by(Client.id)
+            .limit(1)
+        )
+    url = f"/clients/{client_id}/annex3.pdf"
+    size = len(manager.get(url).data)  # the first render loads the fonts
+    times = []
+    for _ in range(ANNEX3_RENDERS):
+        started = time.perf_counter()
+        response = manager.get(url)
+        times.append(time.perf_counter() - started)
+    median = statistics.median(times)
+    rows.append(
+        (
+            f"附件3 PDF/A, one client (median of {ANNEX3_RENDERS})",
+            f"{median * 1000:6.1f} ms  {size / 1024:.0f} KB",
+            _verdict(median, ANNEX3_BUDGET, "ms" if response.status_code == 200 else "HTTP"),
+        )
+    )
+
+    with app.test_request_context():
+        user = _archive_manager(BATCH_CLIENTS)
+        job = exports.start(user, archive.selection_for(user))
+        from portal import queue
+
+        queue.huey().storage.flush_queue()  # run here, timed, instead of by a worker
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        exports.run_export(job["id"])
+        seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        job = exports.load(job["id"])
+        pages = ""
+        if job["status"] == "done":
+            from pypdf import PdfReader
+
+            pages = f", {len(PdfReader(exports.path(job['id'])).pages)} pages"
+            exports.path(job["id"]).unlink()
+        queue.huey().flush()
+        rows.append(
+            (
+                f"batch export 附件3, {job['total']} clients",
+                f"{seconds:5.1f} s  {(job['size'] or 0) / 1048576:.1f} MB{pages}",
+                _verdict(seconds, BATCH_BUDGET, "s")
+                + (f" max RSS +{(after - before) / 1024:.0f} MB" if after > before else ""),
+            )
+        )
+        if job["failures"] or job["status"] != "done":
+            rows.append(("batch export status", f"{job['status']} {job['failures'][:3]}", "FAIL"))
+
+    for username, path in (
+        ("mgr1", "/archive/annex4"),
+        ("mgr1", "/archive/annex4.xlsx"),
+        ("head1", "/classification/overview"),
+        ("hq", "/classification/overview"),
+    ):
+        client, _ = _login(app, username)
+        client.get(path)
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            client.get(path)
+            times.append(time.perf_counter() - started)
+        rows.append(
+            (f"GET {path} as {username}", f"{statistics.median(times) * 1000:6.1f} ms", "info")
+        )
+    return rows
+
+
+def _verdict(value: float, budget: float, unit: str) -> str:
+    if unit == "HTTP":
+        return "FAIL (HTTP error)"
+    shown = f"{budget * 1000:.0f} ms" if unit == "ms" else f"{budget:.0f} s"
+    return f"{'ok' if value <= budget else 'FAIL'} (≤ {shown})"
+
+
+def _archive_manager(count: int):
+    """A manager of 第一营业部 with exactly ``count`` clients (taken from mgr2's book)."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Client, User
+
+    user = db.session.scalar(select(User).where(User.username == "bench_archive"))
+    if user is None:
+        mgr2 = db.session.scalar(select(User).where(User.username == "mgr2"))
+        user = User(
+            username="bench_archive",
+            display_name="归档测试",
+            role="manager",
+            branch_id=mgr2.branch_id,
+            password_hash=mgr2.password_hash,
+        )
+        db.session.add(user)
+        db.session.flush()
+        ids = db.session.scalars(
+            select(Client.id).where(Client.manager_id == mgr2.id).order_by(Client.id).limit(count)
+        ).all()
+        db.session.execute(
+            Client.__table__.update().where(Client.id.in_(ids)).values(manager_id=user.id)
+        )
+        db.session.commit()
+    return user
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    DATA.mkdir(parents=True, exist_ok=True)
+    if "--rebuild" in argv:
+        BUILT.unlink(missing_ok=True)
+    if BUILT.exists():
+        print(f"reusing {BUILT} (--rebuild to build it again)")
+        build_seconds = None
+    else:
+        print(f"building {BUILT}: {CLIENTS:,} clients, {CLIENTS * MONTHS:,} monthly figures")
+        build_seconds = build(BUILT)
+        print(f"{'  built in':<40} {build_seconds:7.1f} s")
+    shutil.copyfile(BUILT, RUN)
+    try:
+        results = measure(RUN)
+    finally:
+        RUN.unlink(missing_ok=True)
+    if build_seconds is not None:
+        results.insert(0, ("build the database", f"{build_seconds:.1f} s", "info"))
+    width = max(len(what) for what, _, _ in results)
+    print()
+    print(f"{'measure':<{width}}  {'result':<28}  verdict")
+    print("-" * (width + 50))
+    for what, result, verdict in results:
+        print(f"{what:<{width}}  {result:<28}  {verdict}")
+    failed = [what for what, _, verdict in results if verdict.startswith("FAIL")]
+    if failed:
+        print()
+        print("FAILED: " + "; ".join(failed), file=sys.stderr)
+        return 1
+    return 0

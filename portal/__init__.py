@@ -1,0 +1,203 @@
+"""客户服务管理门户 — the application factory."""
+
+import logging
+import re
+import secrets
+import uuid
+from pathlib import Path
+
+from flask import Flask, g, has_request_context, render_template, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal import config as settings
+from portal.extensions import csrf, db, login_manager, migrate
+
+log = logging.getLogger("portal")
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Marks the session cookie Secure whenever the request came over https."""
+
+    def get_cookie_secure(self, app):
+        configured = super().get_cookie_secure(app)
+        return configured or (has_request_context() and request.is_secure)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(settings.INSTANCE_DIR))
+    app.config.update(settings.DEFAULTS)
+    app.config.update(settings.from_environment())
+    app.config.update(config or {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    app.session_interface = _SessionInterface()
+
+    _configure_logging(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    csrf.init_app(app)
+    _configure_login(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    _register_errors(app)
+    _register_template_helpers(app)
+
+    from portal.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _instance_secret(instance: Path) -> str:
+    """A per-installation secret kept under instance/, for the embedded default set-up."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        return True
+
+
+def _configure_logging(app: Flask) -> None:
+    """One handler on the ``portal`` logger (also ``app.logger``), tagging each line with the
+    request id."""
+    logger = logging.getLogger("portal")
+    if not any(isinstance(h, _PortalHandler) for h in logger.handlers):
+        handler = _PortalHandler()
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
+        )
+        handler.addFilter(_RequestIdFilter())
+        logger.addHandler(handler)
+    logger.setLevel(app.config["LOG_LEVEL"])
+
+
+class _PortalHandler(logging.StreamHandler):
+    pass
+
+
+def _configure_login(app: Flask) -> None:
+    from portal.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(value: str):
+        user_id, _, token = value.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_token != token:
+            return None
+        return user
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.blueprints.activities import bp as activities_bp
+    from portal.blueprints.admin import bp as admin_bp
+    from portal.blueprints.advice import bp as advice_bp
+    from portal.blueprints.audit import bp as audit_bp
+    from portal.blueprints.auth import bp as auth_bp
+    from portal.blueprints.classification import bp as classification_bp
+    from portal.blueprints.clients import bp as clients_bp
+    from portal.blueprints.main import bp as main_bp
+    from portal.blueprints.reports import bp as reports_bp
+    from portal.blueprints.risk import bp as risk_bp
+
+    for bp in (auth_bp, main_bp, admin_bp, audit_bp, clients_bp, classification_bp, risk_bp):
+        app.register_blueprint(bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(activities_bp)
+    app.register_blueprint(advice_bp)
+
+    from portal import queue
+
+    queue.init_app(app)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def assign_request_id():
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+    @app.after_request
+    def security_headers(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        if request.headers.get("HX-Request") or g.get("vary_hx"):
+            response.vary.add("HX-Request")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _register_errors(app: Flask) -> None:
+    messages = {
+        400: ("请求无效", "提交的内容无法处理，请返回重试。"),
+        403: ("无权访问", "您没有访问此页面的权限。"),
+        404: ("页面不存在", "您要找的页面或记录不存在。"),
+        405: ("请求方式不允许", "此页面不支持这种操作。"),
+        413: ("文件过大", "上传的内容超过了允许的大小。"),
+        500: ("系统错误", "系统出现了错误，我们已记录此问题。请稍后重试。"),
+    }
+
+    def page(code: int, detail: str | None = None):
+        title, text = messages.get(code, messages[400])
+        return (
+            render_template(
+                "errors/error.html",
+                code=code,
+                title=title,
+                text=detail or text,
+                request_id=g.get("request_id"),
+            ),
+            code,
+        )
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return page(400, "页面已过期或请求来源无效（CSRF 校验失败），请刷新页面后重新提交。")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code not in messages:
+            return error
+        return page(error.code)
+
+    @app.errorhandler(Exception)
+    def server_error(error):
+        db.session.rollback()
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return page(500)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from portal import templating
+
+    templating.init_app(app)

@@ -1,0 +1,101 @@
+"""The daily work log (附件2): a manager's month, a day's log, writing it, and its PDF."""
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal.args import int_arg, month_arg
+from portal.blueprints.activities import bp
+from portal.blueprints.activities.contacts import (
+    chosen_manager,
+    manager_or_404,
+    managers,
+    parse_day,
+    readers,
+)
+from portal.blueprints.activities.forms import ConsultationForm, WorkLogForm
+from portal.domain import workdays
+from portal.models.base import china_today
+from portal.pdf import pdf_response, render_pdf
+from portal.services import client_queries, worklogs
+from portal.templating import render_form
+
+
+def day_or_404(value: str) -> date:
+    day = parse_day(value)
+    if day is None:
+        abort(404)
+    return day
+
+
+@bp.get("/logs")
+@readers
+def logs():
+    """The working days of a month with their logs and counts, for one manager."""
+    manager = chosen_manager()
+    first = month_arg(request.args.get("month")) or china_today().replace(day=1)
+    return render_template(
+        "activities/logs.html",
+        manager=manager,
+        month=worklogs.month_of(manager, first) if manager else None,
+        first=first,
+        today=china_today(),
+        managers=client_queries.managers_in_scope(current_user),
+    )
+
+
+@bp.get("/logs/<int:manager_id>/<day>")
+@readers
+def log(manager_id: int, day: str):
+    manager = manager_or_404(manager_id)
+    sheet = worklogs.day_sheet(manager, day_or_404(day))
+    return render_template("activities/log.html", sheet=sheet)
+
+
+@bp.route("/logs/<day>/edit", methods=["GET", "POST"])
+@managers
+def edit_log(day: str):
+    """The manager writes (or corrects) their own log of a working day."""
+    day = day_or_404(day)
+    if day > china_today() or not workdays.is_workday(day):
+        flash(f"{day} 不是可以填写日志的工作日。", "error")
+        return redirect(url_for("activities.logs"))
+    sheet = worklogs.day_sheet(current_user, day)
+    clients = worklogs.own_clients(current_user)
+    form = WorkLogForm(obj=sheet.log, clients=clients)
+    if request.method == "GET" and sheet.log is None:
+        form.consultations.append_entry()
+        form.consultations[-1].client_id.choices = form.client_choices
+    if form.validate_on_submit():
+        worklogs.save_log(current_user, day, form.log_data(), form.consultation_rows())
+        flash(f"{day} 的工作日志已保存。", "success")
+        return redirect(url_for("activities.log", manager_id=current_user.id, day=day))
+    return render_form("activities/log_form.html", form, sheet=sheet)
+
+
+@bp.get("/logs/consultation-row")
+@managers
+def consultation_row():
+    """A blank 理财咨询 row, added to the form in place by htmx."""
+    index = request.args.get("index", "0")
+    if int_arg(index) is None or int_arg(index) >= 30:
+        abort(400)
+    index = int(index)
+    form = WorkLogForm(formdata=None, clients=worklogs.own_clients(current_user))
+    row = ConsultationForm(formdata=None, prefix=f"consultations-{index}-")
+    row.client_id.choices = form.client_choices
+    return render_template(
+        "activities/_consultation_row.html", row=row, next_index=index + 1, oob=True
+    )
+
+
+@bp.get("/logs/<int:manager_id>/<day>/annex02.pdf")
+@readers
+def log_pdf(manager_id: int, day: str):
+    manager = manager_or_404(manager_id)
+    sheet = worklogs.day_sheet(manager, day_or_404(day))
+    if sheet.log is None:
+        abort(404)
+    pdf = render_pdf("print/annex02.html", sheet=sheet)
+    return pdf_response(pdf, f"annex2-{manager.username}-{sheet.day:%Y%m%d}.pdf")

@@ -1,0 +1,140 @@
+"""The weekly summary (附件5): a manager's weeks, one week's summary (written and submitted
+by the manager, commented by the branch head), the branch's week side by side, the PDF."""
+
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal.args import int_arg
+from portal.blueprints.activities import bp
+from portal.blueprints.activities.contacts import manager_or_404, managers, parse_day, readers
+from portal.blueprints.activities.forms import CommentForm, WeeklyForm
+from portal.domain import workdays
+from portal.extensions import db
+from portal.models import Branch
+from portal.models.base import china_today
+from portal.pdf import pdf_response, render_pdf
+from portal.services import scope, weekly
+
+heads = scope.roles_required("branch_head", "hq")
+
+
+def monday_or_404(value: str):
+    day = parse_day(value)
+    if day is None or day.weekday() != 0:
+        abort(404)
+    return day
+
+
+@bp.get("/weeks")
+@readers
+def weeks():
+    """A manager's recent weeks; the branch's week for a head or HQ."""
+    if current_user.role != "manager":
+        return redirect(url_for("activities.branch_week", **request.args))
+    return render_template("activities/weeks.html", weeks=weekly.recent_weeks(current_user))
+
+
+def _next_week(monday):
+    """The following week, if it has begun (for the page's navigation)."""
+    following = monday + timedelta(days=7)
+    return following if following <= china_today() else None
+
+
+def _week_page(manager, monday, form=None, comment_form=None):
+    """One manager's week; ``form``/``comment_form`` replace the blank ones (422 if they
+    hold errors)."""
+    figures = weekly.week_of(manager, monday)
+    summary = figures.summary
+    editable = (
+        manager.id == current_user.id
+        and monday <= china_today()
+        and (summary is None or summary.status != "submitted")
+    )
+    may_comment = current_user.role == "branch_head" and figures.submitted
+    if editable and form is None:
+        form = WeeklyForm(formdata=None, obj=summary)
+    if may_comment and comment_form is None:
+        comment_form = CommentForm(formdata=None, obj=summary)
+    failed = any(f is not None and f.errors for f in (form, comment_form))
+    return render_template(
+        "activities/week.html",
+        week=figures,
+        form=form if editable else None,
+        comment_form=comment_form if may_comment else None,
+        previous=monday - timedelta(days=7),
+        following=_next_week(monday),
+    ), 422 if failed else 200
+
+
+@bp.get("/weeks/<int:manager_id>/<monday>")
+@readers
+def week(manager_id: int, monday: str):
+    return _week_page(manager_or_404(manager_id), monday_or_404(monday))
+
+
+@bp.post("/weeks/<monday>")
+@managers
+def save_week(monday: str):
+    """Save the manager's own summary as a draft, or submit it (``action=submit``)."""
+    monday = monday_or_404(monday)
+    form = WeeklyForm()
+    if form.validate_on_submit():
+        submit = request.form.get("action") == "submit"
+        try:
+            weekly.save_summary(current_user, monday, form.summary_data(), submit=submit)
+        except ValueError as error:
+            flash(str(error), "error")
+        else:
+            flash("周工作总结已提交营业部。" if submit else "周工作总结草稿已保存。", "success")
+        return redirect(url_for("activities.week", manager_id=current_user.id, monday=monday))
+    return _week_page(current_user, monday, form=form)
+
+
+@bp.post("/weeks/<int:manager_id>/<monday>/comment")
+@scope.roles_required("branch_head")
+def comment_week(manager_id: int, monday: str):
+    manager = manager_or_404(manager_id)
+    monday = monday_or_404(monday)
+    figures = weekly.week_of(manager, monday, with_contents=False)
+    if figures.summary is None or figures.summary.status != "submitted":
+        abort(404)
+    form = CommentForm()
+    if form.validate_on_submit():
+        weekly.comment(figures.summary, form.head_comment.data, current_user)
+        flash(f"已点评{manager.display_name}的周工作总结。", "success")
+        if request.form.get("next") == "branch":
+            return redirect(url_for("activities.branch_week", week=monday))
+        return redirect(url_for("activities.week", manager_id=manager.id, monday=monday))
+    return _week_page(manager, monday, comment_form=form)
+
+
+@bp.get("/weeks/branch")
+@heads
+def branch_week():
+    """Every manager of the branch for a week, side by side, with the totals."""
+    branches = db.session.scalars(scope.scoped(Branch).order_by(Branch.id)).all()
+    wanted = int_arg(request.args.get("branch")) or current_user.branch_id
+    branch = next((b for b in branches if b.id == wanted), branches[0] if branches else None)
+    if branch is None:
+        abort(404)
+    day = parse_day(request.args.get("week")) or china_today()
+    monday = workdays.week_start(min(day, china_today()))
+    return render_template(
+        "activities/branch_week.html",
+        overview=weekly.branch_week(branch.id, monday),
+        branch=branch,
+        branches=branches,
+        previous=monday - timedelta(days=7),
+        following=_next_week(monday),
+    )
+
+
+@bp.get("/weeks/<int:manager_id>/<monday>/annex05.pdf")
+@readers
+def week_pdf(manager_id: int, monday: str):
+    manager = manager_or_404(manager_id)
+    figures = weekly.week_of(manager, monday_or_404(monday))
+    pdf = render_pdf("print/annex05.html", week=figures)
+    return pdf_response(pdf, f"annex5-{manager.username}-{figures.week_start:%Y%m%d}.pdf")

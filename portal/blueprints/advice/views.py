@@ -1,0 +1,351 @@
+from datetime import date, datetime
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal.args import date_arg, int_arg, month_arg
+from portal.blueprints.advice import bp
+from portal.blueprints.advice.forms import (
+    AdviceForm,
+    CorrectionForm,
+    DailySummaryForm,
+    FollowUpForm,
+    MeetingForm,
+    ReviewForm,
+)
+from portal.domain import consulting, screening
+from portal.domain.workdays import week_start
+from portal.extensions import db
+from portal.forms import choices
+from portal.models import Branch, Client
+from portal.models.advice import Advice
+from portal.models.base import CHINA_OFFSET, china_today, utcnow
+from portal.pdf import pdf_response, render_pdf
+from portal.services import advice as service
+from portal.services import client_queries, scope
+from portal.templating import render_form
+
+advisers = scope.roles_required("manager")
+readers = scope.roles_required("manager", "branch_head", "hq")
+reviewers = scope.roles_required("branch_head", "hq")
+
+
+def _local_now() -> datetime:
+    return (utcnow() + CHINA_OFFSET).replace(second=0, microsecond=0)
+
+
+def _to_utc(moment: datetime) -> datetime:
+    return moment - CHINA_OFFSET
+
+
+def _manager_for_report():
+    """The manager a report is about: oneself, or one the head/HQ picks (in scope)."""
+    managers = client_queries.managers_in_scope(current_user)
+    wanted = request.args.get("manager", "")
+    chosen = next((m for m in managers if str(m.id) == wanted), None)
+    if wanted and chosen is None:
+        abort(404)
+    if chosen is None and current_user.role == "manager":
+        chosen = current_user
+    return chosen or (managers[0] if managers else None), managers
+
+
+def _date_arg(name: str, default: date) -> date:
+    return date_arg(request.args.get(name)) or default
+
+
+def _month_arg() -> date:
+    return month_arg(request.args.get("month")) or service.month_start(china_today())
+
+
+# ------------------------------------------------------------------------------- list
+
+
+@bp.get("/")
+@readers
+def index():
+    month = _month_arg()
+    records = service.month_list(month, flagged_only=request.args.get("state") == "flagged")
+    return render_template(
+        "advice/index.html", records=records, month=month, state=request.args.get("state", "")
+    )
+
+
+# ----------------------------------------------------------------------- advice records
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@advisers
+def new():
+    clients = db.session.scalars(
+        scope.scoped(Client).order_by(Client.surname_initial, Client.name)
+    ).all()
+    form = AdviceForm()
+    form.client_id.choices = choices((c.id, f"{c.name}（{c.fund_account}）") for c in clients)
+    if request.method == "GET":
+        form.given_at.data = _local_now()
+        form.client_id.data = int_arg(request.args.get("client"))
+    refused = None
+    if form.validate_on_submit():
+        client = scope.get_or_404(Client, form.client_id.data)
+        data = form.data | {"given_at": _to_utc(form.given_at.data)}
+        try:
+            record = service.record_advice(client, data, current_user, form.reason.data)
+        except service.AdviceRefused as error:
+            refused = error.reasons
+            form.product_code.errors = [*form.product_code.errors, *error.reasons]
+        else:
+            if record.review_state == "flagged":
+                flash(
+                    "已保存。内容涉及第五十九条禁止事项的表述，已提交营业部总经理审核。", "warning"
+                )
+            else:
+                flash("投资建议已记录。", "success")
+            return redirect(url_for("advice.show", advice_id=record.id))
+    status = 422 if (form.errors or refused) else 200
+    return render_template("advice/form.html", form=form, refused=refused), status
+
+
+@bp.get("/<int:advice_id>")
+@readers
+def show(advice_id: int):
+    return _render_show(scope.get_or_404(Advice, advice_id))
+
+
+def _render_show(record: Advice, status: int = 200, **forms):
+    context = {
+        "followup_form": FollowUpForm(formdata=None, at=_local_now()),
+        "review_form": ReviewForm(formdata=None),
+        **forms,
+    }
+    fields = {
+        name: screening.highlight_spans(
+            getattr(record, name) or "",
+            [
+                screening.Hit(h["rule"], h["name"], h["clause"], h["matched"], h["start"], h["end"])
+                for h in record.screening_hits
+                if h["field"] == name
+            ],
+        )
+        for name in service.ADVICE_TEXT
+    }
+    return render_template(
+        "advice/show.html",
+        record=record,
+        fields=fields,
+        signed=service.signed_off(record.branch_id, service.local_date(record.given_at)),
+        retained_until=service.retained_until(record.given_at),
+        **context,
+    ), status
+
+
+@bp.route("/<int:advice_id>/edit", methods=["GET", "POST"])
+@advisers
+def edit(advice_id: int):
+    record = scope.get_or_404(Advice, advice_id)
+    form = CorrectionForm(obj=record if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            service.correct_advice(record, form.data, current_user, form.reason.data)
+        except service.AdviceRefused as error:
+            form.reason.errors = [*form.reason.errors, *error.reasons]
+        else:
+            flash("已更正，原内容保留在修改记录中。", "success")
+            return redirect(url_for("advice.show", advice_id=record.id))
+    return render_form("advice/edit.html", form, record=record)
+
+
+@bp.post("/<int:advice_id>/followups")
+@advisers
+def add_followup(advice_id: int):
+    record = scope.get_or_404(Advice, advice_id)
+    form = FollowUpForm()
+    if form.validate_on_submit():
+        try:
+            service.add_followup(
+                record, form.data | {"at": _to_utc(form.at.data)}, current_user, form.reason.data
+            )
+        except service.AdviceRefused as error:
+            form.content.errors = [*form.content.errors, *error.reasons]
+        else:
+            flash("跟踪服务已记录。", "success")
+            return redirect(url_for("advice.show", advice_id=record.id))
+    return _render_show(record, 422, followup_form=form)
+
+
+@bp.post("/<int:advice_id>/review")
+@scope.roles_required("branch_head")
+def review(advice_id: int):
+    record = scope.get_or_404(Advice, advice_id)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            service.review(record, form.action.data, form.comment.data or "", current_user)
+        except service.AdviceRefused as error:
+            form.comment.errors = [*form.comment.errors, *error.reasons]
+        else:
+            flash("审核意见已记录。", "success")
+            return redirect(url_for("advice.show", advice_id=record.id))
+    return _render_show(record, 422, review_form=form)
+
+
+@bp.post("/<int:advice_id>/delete")
+@scope.roles_required("branch_head")
+def delete(advice_id: int):
+    record = scope.get_or_404(Advice, advice_id)
+    try:
+        service.delete_advice(record)
+    except service.AdviceRefused as error:
+        flash(str(error), "error")
+        return redirect(url_for("advice.show", advice_id=record.id))
+    flash("已删除超过保存期限的投资建议。", "success")
+    return redirect(url_for("advice.index"))
+
+
+@bp.get("/<int:advice_id>.pdf")
+@readers
+def show_pdf(advice_id: int):
+    record = scope.get_or_404(Advice, advice_id)
+    pdf = render_pdf("print/annex09.html", record=record, printed_by=current_user)
+    return pdf_response(pdf, f"annex9-{record.id}.pdf")
+
+
+# ------------------------------------------------------------------------ daily summary
+
+
+@bp.route("/daily", methods=["GET", "POST"])
+@readers
+def daily():
+    day = _date_arg("day", china_today())
+    manager, managers = _manager_for_report()
+    if manager is None:
+        abort(404)
+    summary = service.daily_summary(manager.id, day)
+    form = DailySummaryForm(obj=summary)
+    if request.method == "POST":
+        if manager.id != current_user.id:
+            abort(403)
+        if form.validate_on_submit():
+            service.save_daily_summary(current_user, day, form.data)
+            flash("每日投资建议汇总已保存。", "success")
+            return redirect(url_for("advice.daily", day=day))
+    return render_form(
+        "advice/daily.html", form, day=day, manager=manager, managers=managers, summary=summary
+    )
+
+
+@bp.get("/daily.pdf")
+@readers
+def daily_pdf():
+    day = _date_arg("day", china_today())
+    manager, _ = _manager_for_report()
+    if manager is None:
+        abort(404)
+    pdf = render_pdf(
+        "print/annex08.html",
+        day=day,
+        manager=manager,
+        summary=service.daily_summary(manager.id, day),
+    )
+    return pdf_response(pdf, f"annex8-{manager.username}-{day:%Y%m%d}.pdf")
+
+
+# ----------------------------------------------------------------------- weekly (附件10)
+
+
+def _weekly_context():
+    monday = week_start(_date_arg("week", china_today()))
+    manager, managers = _manager_for_report()
+    if manager is None:
+        abort(404)
+    return {
+        "monday": monday,
+        "manager": manager,
+        "managers": managers,
+        "table": service.weekly_table(manager.id, monday),
+        "categories": consulting.CATEGORIES,
+        "day_names": consulting.DAYS,
+    }
+
+
+@bp.get("/weekly")
+@readers
+def weekly():
+    return render_template("advice/weekly.html", **_weekly_context())
+
+
+@bp.get("/weekly.pdf")
+@readers
+def weekly_pdf():
+    context = _weekly_context()
+    pdf = render_pdf("print/annex10.html", **context)
+    return pdf_response(pdf, f"annex10-{context['manager'].username}-{context['monday']}.pdf")
+
+
+# ------------------------------------------------------------------------ monthly review
+
+
+def _review_branch() -> Branch:
+    branches = db.session.scalars(scope.scoped(Branch).order_by(Branch.id)).all()
+    wanted = request.values.get("branch", "")
+    branch = next((b for b in branches if str(b.id) == wanted), None)
+    branch = branch or next((b for b in branches if b.id == current_user.branch_id), None)
+    if branch is None:
+        if not branches:
+            abort(404)
+        branch = branches[0]
+    return branch
+
+
+def _review_context(branch: Branch, month: date) -> dict:
+    return {
+        "branch": branch,
+        "month": month,
+        "items": service.month_items(branch.id, month),
+        "meeting": service.get_review(branch.id, month),
+    }
+
+
+@bp.route("/review", methods=["GET", "POST"])
+@reviewers
+def monthly():
+    branch, month = _review_branch(), _month_arg()
+    context = _review_context(branch, month)
+    form = MeetingForm(obj=context["meeting"])
+    if request.method == "POST":
+        if current_user.role != "branch_head":
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                service.save_review(branch.id, month, form.data)
+            except service.AdviceRefused as error:
+                flash(str(error), "error")
+            else:
+                flash("会议记录已保存。", "success")
+            return redirect(url_for("advice.monthly", month=f"{month:%Y-%m}"))
+    return render_form("advice/monthly.html", form, **context)
+
+
+@bp.post("/review/sign")
+@scope.roles_required("branch_head")
+def sign():
+    branch, month = _review_branch(), _month_arg()
+    meeting = service.get_review(branch.id, month)
+    if meeting is None:
+        flash("请先填写并保存会议记录。", "error")
+    else:
+        try:
+            service.sign_off(meeting, current_user)
+        except service.AdviceRefused as error:
+            flash(str(error), "error")
+        else:
+            flash("会议记录已签署。此后修改本月投资建议须填写原因，并标记为签署后修改。", "success")
+    return redirect(url_for("advice.monthly", month=f"{month:%Y-%m}"))
+
+
+@bp.get("/review.pdf")
+@reviewers
+def monthly_pdf():
+    branch, month = _review_branch(), _month_arg()
+    pdf = render_pdf("print/advice_review.html", **_review_context(branch, month))
+    return pdf_response(pdf, f"advice-review-{branch.id}-{month:%Y%m}.pdf")

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("classification", __name__, url_prefix="/classification")
+
+from portal.blueprints.classification import views  # noqa: E402, F401

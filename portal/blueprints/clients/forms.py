@@ -1,0 +1,296 @@
+"""Forms of the client file (附件3) and its monthly figures."""
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    FormField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Email, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.args import month_arg
+from portal.domain import idcard, suitability, supplementary
+from portal.extensions import db
+from portal.forms import (
+    DecimalField,
+    Form,
+    ScanField,
+    choices,
+    given,
+    max_length,
+    mobile,
+    required,
+    sensible_year,
+)
+from portal.models import Client, User
+from portal.models.base import china_today
+from portal.models.client import FIN_FIELDS, MEETING_PLACES
+
+PHONE = Regexp(r"^[0-9()+\- ]{5,20}$", message="电话号码只能包含数字、括号、加号、空格和连字符。")
+POSTCODE = Regexp(r"^\d{6}$", message="邮编应为6位数字。")
+ACCOUNT = Regexp(r"^[0-9A-Za-z]{4,20}$", message="只能由4–20位数字或字母组成。")
+MONEY = [Optional(), NumberRange(min=0, message="金额不能为负数。")]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _dimension_choices(dimension: dict) -> list:
+    return choices((code, f"{code} {c.label}") for code, c in dimension.items())
+
+
+class RelatedPersonForm(Form):
+    """One row of 相关人物信息情况 (a sub-form: no CSRF token of its own)."""
+
+    class Meta:
+        csrf = False
+
+    name = StringField("姓名", validators=[max_length(40)])
+    phone = StringField("联系电话", validators=[Optional(), PHONE])
+    relation = StringField("关系", validators=[max_length(20)])
+    influence = StringField("影响力", validators=[max_length(20)])
+    style = StringField("风格", validators=[max_length(40)])
+
+
+class ClientForm(Form):
+    # 基本信息
+    client_no = StringField("客户编号", validators=[required("客户编号"), ACCOUNT])
+    name = StringField("姓名", validators=[required("姓名"), max_length(40)])
+    gender = RadioField(
+        "性别", choices=choices([("男", "男"), ("女", "女")]), validators=[required("性别")]
+    )
+    fund_account = StringField("资金帐号", validators=[required("资金帐号"), ACCOUNT])
+    id_type = SelectField("证件类型", choices=choices(idcard.ID_TYPES))
+    id_number = StringField("证件号码", validators=[required("证件号码"), max_length(32)])
+    birthday = DateField("生日", validators=[Optional(), sensible_year])
+    occupation = StringField("职业地位", validators=[max_length(60)])
+    commission_rate = DecimalField(
+        "佣金率（万分之）",
+        places=2,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=30, message="佣金率应在万分之0到万分之30之间。"),
+        ],
+    )
+    opened_on = DateField("开户日期", validators=[required("开户日期"), sensible_year])
+    manager_id = SelectField("客户经理", coerce=int, choices=[])
+    # 联系方式
+    home_address = StringField("家庭地址", validators=[max_length(200)])
+    work_address = StringField("单位地址", validators=[max_length(200)])
+    home_phone = StringField("住宅电话", validators=[Optional(), PHONE])
+    home_postcode = StringField("住宅邮编", validators=[Optional(), POSTCODE])
+    work_phone = StringField("公司电话", validators=[Optional(), PHONE])
+    mobile = StringField("手机号码", validators=[Optional(), mobile()])
+    email = StringField(
+        "电子邮箱", validators=[Optional(), Email(message="电子邮箱格式不正确。"), max_length(120)]
+    )
+    meeting_place = RadioField(
+        "最佳面谈地点",
+        choices=choices([("", "未定")] + [(p, p) for p in MEETING_PLACES]),
+        validators=[Optional()],
+        default="",
+    )
+    meeting_place_note = StringField("面谈地点说明", validators=[max_length(60)])
+    # 综合理财情况 and the rest of 附件3
+    fin_savings = BooleanField(FIN_FIELDS["fin_savings"])
+    fin_property = BooleanField(FIN_FIELDS["fin_property"])
+    fin_insurance = BooleanField(FIN_FIELDS["fin_insurance"])
+    fin_bonds = BooleanField(FIN_FIELDS["fin_bonds"])
+    fin_futures = BooleanField(FIN_FIELDS["fin_futures"])
+    fin_funds = BooleanField(FIN_FIELDS["fin_funds"])
+    fin_other = BooleanField(FIN_FIELDS["fin_other"])
+    fin_other_text = StringField("其它（说明）", validators=[max_length(60)])
+    annual_income = DecimalField("年收入（元）", places=2, validators=MONEY)
+    target_return = DecimalField(
+        "目标回报率（%）",
+        places=2,
+        validators=[
+            Optional(),
+            NumberRange(min=-100, max=1000, message="目标回报率应在-100%%到1000%%之间。"),
+        ],
+    )
+    hobbies = StringField("个人爱好", validators=[max_length(200)])
+    financial_plans = TextAreaField("人生中重要的财务规划", validators=[max_length(2000)])
+    remarks = TextAreaField("备注（曾经的投资经历等）", validators=[max_length(4000)])
+    # 客户深入分类
+    value_class = RadioField(
+        "客户价值分类",
+        validators=[Optional()],
+        default="",
+        choices=_dimension_choices(supplementary.VALUE_CLASSES),
+    )
+    habit = RadioField(
+        "操作习惯分类",
+        validators=[Optional()],
+        default="",
+        choices=_dimension_choices(supplementary.HABITS),
+    )
+    decision_style = RadioField(
+        "投资决策风格",
+        validators=[Optional()],
+        default="",
+        choices=_dimension_choices(supplementary.DECISION_STYLES),
+    )
+    preference_codes = MultiCheckboxField(
+        "投资偏好分类", choices=_dimension_choices(supplementary.PRODUCT_PREFERENCES)
+    )
+    related_persons = FieldList(FormField(RelatedPersonForm), min_entries=0, max_entries=20)
+
+    def __init__(
+        self, *args, managers: list[User] | None = None, client: Client | None = None, **kwargs
+    ):
+        """``managers``: whom a new client may be given to; None when the choice is not the
+        user's (a manager's own new client, or an edit — reassigning is its own action)."""
+        super().__init__(*args, **kwargs)
+        self.client = client
+        if managers is None:
+            del self.manager_id
+        else:
+            self.manager_id.choices = choices((m.id, m.display_name) for m in managers)
+
+    # Each check names the field in its message; the rest of the form is kept as typed.
+    def validate_client_no(self, field):
+        self._unique(Client.client_no, field, "该客户编号已被使用。")
+
+    def validate_fund_account(self, field):
+        self._unique(Client.fund_account, field, "该资金帐号已被使用。")
+
+    def _unique(self, column, field, message):
+        query = select(Client.id).where(column == field.data.strip())
+        if self.client is not None:
+            query = query.where(Client.id != self.client.id)
+        if db.session.scalar(query) is not None:
+            raise ValidationError(message)
+
+    def validate_id_number(self, field):
+        if self.id_type.data != "resident":
+            return
+        try:
+            field.data = idcard.parse_resident_id(field.data).number
+        except ValueError as error:
+            raise ValidationError(f"{error}。") from error
+
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks first; then birthday and gender must agree with a resident ID."""
+        valid = super().validate(extra_validators)
+        if self.id_type.data == "resident" and not self.id_number.errors:
+            parsed = idcard.parse_resident_id(self.id_number.data)
+            if self.birthday.data and self.birthday.data != parsed.birthday:
+                self.birthday.errors.append(
+                    f"生日与身份证号码不符（号码中的生日为{parsed.birthday:%Y-%m-%d}）。"
+                )
+                valid = False
+            if self.gender.data and self.gender.data != parsed.gender:
+                self.gender.errors.append(f"性别与身份证号码不符（号码显示为{parsed.gender}）。")
+                valid = False
+        return valid
+
+    def validate_opened_on(self, field):
+        if field.data and field.data > china_today():
+            raise ValidationError("开户日期不能晚于今天。")
+
+    def validate_birthday(self, field):
+        if field.data and field.data > china_today():
+            raise ValidationError("生日不能晚于今天。")
+
+    def validate_fin_other_text(self, field):
+        if self.fin_other.data and not (field.data or "").strip():
+            raise ValidationError("勾选“其它”时请说明是哪种理财方式。")
+
+    def validate_related_persons(self, field):
+        for row in field.entries:
+            values = row.form.data
+            if (
+                any(
+                    (values.get(k) or "").strip()
+                    for k in ("phone", "relation", "influence", "style")
+                )
+                and not (values.get("name") or "").strip()
+            ):
+                row.form.name.errors.append("请填写相关人物的姓名。")
+                raise ValidationError("相关人物信息有误。")
+
+    def client_data(self) -> dict:
+        """The typed values for the service, money as Decimal, the commission rate as a fraction."""
+        data = {k: v for k, v in self.data.items() if k not in ("csrf_token", "related_persons")}
+        if data["commission_rate"] is not None:
+            data["commission_rate"] = (data["commission_rate"] / Decimal(10000)).quantize(
+                Decimal("0.000001")
+            )
+        for key in ("value_class", "habit", "decision_style"):
+            data[key] = data[key] or None
+        return data
+
+    def related_rows(self) -> list[dict]:
+        rows = []
+        for entry in self.related_persons.entries:
+            row = {k: (v or "").strip() for k, v in entry.form.data.items() if k != "csrf_token"}
+            if row.get("name"):
+                rows.append(row)
+        return rows
+
+
+class MonthlyFigureForm(Form):
+    month = StringField(
+        "月份",
+        validators=[
+            required("月份"),
+            Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message="月份格式应为 YYYY-MM，例如 2026-10。"),
+        ],
+    )
+    avg_assets = DecimalField(
+        "月日均总资产（元）", places=2, validators=[given("月日均总资产"), *MONEY]
+    )
+    end_assets = DecimalField(
+        "月末总资产（元）", places=2, validators=[given("月末总资产"), *MONEY]
+    )
+    end_stock_value = DecimalField(
+        "月末股票市值（元）", places=2, validators=[given("月末股票市值"), *MONEY]
+    )
+    traded_amount = DecimalField(
+        "成交金额（买入+卖出，元）", places=2, validators=[given("成交金额"), *MONEY]
+    )
+    net_commission = DecimalField("净佣金（元）", places=2, validators=[given("净佣金"), *MONEY])
+
+    def validate_month(self, field):
+        if field.errors:  # not a YYYY-MM month: already said
+            return
+        month = month_arg(field.data)
+        if month is None:
+            raise ValidationError("月份应在1900年到2100年之间。")
+        if month > china_today().replace(day=1):
+            raise ValidationError("不能录入未来月份的数据。")
+
+    def figure_data(self) -> dict:
+        data = {k: v for k, v in self.data.items() if k not in ("csrf_token", "month")}
+        data["month"] = month_arg(self.month.data)
+        return data
+
+
+class ReassignForm(Form):
+    manager_id = SelectField("新的客户经理", coerce=int, choices=[])
+
+    def __init__(self, *args, managers: list[User], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.manager_id.choices = choices((m.id, m.display_name) for m in managers)
+
+
+class DisclosureForm(Form):
+    kind = SelectField("风险揭示书", choices=choices(suitability.DISCLOSURE_TYPES.items()))
+    signed_on = DateField("签署日期", validators=[given("签署日期"), sensible_year])
+    scan = ScanField("签字扫描件")
+
+    def validate_signed_on(self, field):
+        if field.data and field.data > china_today():
+            raise ValidationError("签署日期不能晚于今天。")

@@ -1,0 +1,157 @@
+from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from portal.args import int_arg
+from portal.blueprints.clients import bp
+from portal.blueprints.clients.forms import (
+    ClientForm,
+    DisclosureForm,
+    MonthlyFigureForm,
+    ReassignForm,
+    RelatedPersonForm,
+)
+from portal.models import Client
+from portal.services import advice, client_queries, clients, pii, risk, scope
+from portal.templating import is_htmx, render_form
+
+# A client's file is kept by its manager and the branch head (SPEC §1); HQ and counter staff
+# read it with the numbers masked.
+editors = scope.roles_required("manager", "branch_head")
+
+
+@bp.get("/")
+@login_required
+def index():
+    query = client_queries.ClientQuery.from_args(request.args)
+    page = client_queries.search(query)
+    g.vary_hx = True
+    context = {
+        "query": query,
+        "page": page,
+        "managers": client_queries.managers_in_scope(current_user),
+        "sorts": client_queries.SORTS,
+    }
+    if is_htmx() and request.headers.get("HX-Target") == "results":
+        response = make_response(render_template("clients/_results.html", **context))
+        # The address bar gets the clean URL of what is shown (no empty filters).
+        response.headers["HX-Push-Url"] = url_for("clients.index", **query.args())
+        return response
+    return render_template("clients/list.html", **context)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editors
+def new():
+    managers = None
+    if current_user.role != "manager":
+        managers = client_queries.managers_in_scope(current_user)
+    form = ClientForm(managers=managers)
+    if form.validate_on_submit():
+        client = clients.create_client(
+            form.client_data(), current_user, related=form.related_rows()
+        )
+        flash(f"客户“{client.name}”的档案已建立。", "success")
+        return redirect(url_for("clients.show", client_id=client.id))
+    return render_form("clients/form.html", form, client=None)
+
+
+@bp.get("/<int:client_id>")
+@login_required
+def show(client_id: int):
+    return render_file(scope.get_or_404(Client, client_id))
+
+
+def render_file(client: Client, status: int = 200, **forms):
+    """The client's file page; ``forms`` replaces a blank form with one holding errors."""
+    # Only the branch head's reassignment form offers the branch's managers.
+    managers = (
+        client_queries.managers_in_scope(current_user) if current_user.role == "branch_head" else []
+    )
+    context = {
+        "figures_form": MonthlyFigureForm(formdata=None),
+        "reassign_form": ReassignForm(
+            formdata=None, managers=managers, manager_id=client.manager_id
+        ),
+        "disclosure_form": DisclosureForm(formdata=None),
+        **forms,
+    }
+    return render_template(
+        "clients/show.html",
+        client=client,
+        **context,
+        **client_queries.file_context(client),
+        **risk.file_context(client),
+        client_advice=advice.for_client(client),
+    ), status
+
+
+@bp.route("/<int:client_id>/edit", methods=["GET", "POST"])
+@editors
+def edit(client_id: int):
+    client = scope.get_or_404(Client, client_id)
+    form = ClientForm(obj=client, client=client)
+    if request.method == "GET":
+        pii.record_edit_view(client)
+        if client.commission_rate is not None:
+            form.commission_rate.data = client.commission_rate * 10000
+    if form.validate_on_submit():
+        clients.update_client(client, form.client_data(), related=form.related_rows())
+        flash("客户档案已保存。", "success")
+        return redirect(url_for("clients.show", client_id=client.id))
+    return render_form("clients/form.html", form, client=client)
+
+
+@bp.get("/related-row")
+@editors
+def related_row():
+    """A blank 相关人物 row for the form, added in place by htmx."""
+    index = request.args.get("index", "0")
+    if int_arg(index) is None or int_arg(index) >= 20:
+        abort(400)
+    index = int(index)
+    row = RelatedPersonForm(prefix=f"related_persons-{index}-")
+    return render_template("clients/_related_row.html", row=row, next_index=index + 1, oob=True)
+
+
+@bp.post("/<int:client_id>/figures")
+@editors
+def save_figures(client_id: int):
+    client = scope.get_or_404(Client, client_id)
+    form = MonthlyFigureForm()
+    if form.validate_on_submit():
+        clients.save_monthly_figure(client, form.figure_data(), current_user)
+        flash(f"{form.month.data} 月度数据已保存，客户分类已重新计算。", "success")
+        return redirect(url_for("clients.show", client_id=client.id, _anchor="figures"))
+    return render_file(client, 422, figures_form=form)
+
+
+@bp.post("/<int:client_id>/reassign")
+@scope.roles_required("branch_head")
+def reassign(client_id: int):
+    client = scope.get_or_404(Client, client_id)
+    form = ReassignForm(managers=client_queries.managers_in_scope(current_user))
+    if form.validate_on_submit():
+        try:
+            manager = clients.reassign(client, form.manager_id.data, current_user)
+        except ValueError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"客户已改由 {manager.display_name} 服务。", "success")
+    else:
+        flash("请选择同一营业部的客户经理。", "error")
+    return redirect(url_for("clients.show", client_id=client.id))
+
+
+@bp.post("/<int:client_id>/reveal/<field>")
+@login_required
+def reveal(client_id: int, field: str):
+    """Show one masked number in full, for the client's manager or branch head; logged."""
+    client = scope.get_or_404(Client, client_id)
+    if field not in pii.MASKED_FIELDS:
+        abort(404)
+    if not pii.may_reveal(current_user, client):
+        abort(403)
+    value = pii.reveal(client, field)
+    return render_template(
+        "clients/_pii.html", client=client, field=field, value=value, revealed=True
+    )

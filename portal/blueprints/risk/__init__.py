@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("risk", __name__)
+
+from portal.blueprints.risk import views  # noqa: E402, F401

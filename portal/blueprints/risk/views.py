@@ -1,0 +1,194 @@
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func
+
+from portal.args import date_arg
+from portal.blueprints.clients.forms import DisclosureForm
+from portal.blueprints.clients.views import render_file
+from portal.blueprints.risk import bp
+from portal.blueprints.risk.forms import AssessmentForm, DailyReportForm, ScanForm
+from portal.domain import questionnaire
+from portal.extensions import db
+from portal.models import Attachment, Branch, Client, RiskAssessment
+from portal.models.base import china_today
+from portal.pdf import pdf_response, render_pdf
+from portal.services import attachments, client_queries, risk, scope
+
+assessors = scope.roles_required("manager", "counter", "branch_head")
+report_readers = scope.roles_required("counter", "branch_head", "hq")
+PENDING_SHOWN = 500
+
+
+def _answers_from(form_data, definition: questionnaire.Definition) -> dict:
+    """The letters chosen per question, as posted (q1 … q12); a list each, so that two
+    letters on a single-choice question reach the rule that refuses them."""
+    answers = {}
+    for q in definition.questions:
+        chosen = form_data.getlist(f"q{q.number}")
+        if chosen:
+            answers[q.number] = chosen
+    return answers
+
+
+@bp.route("/clients/<int:client_id>/assessments/new", methods=["GET", "POST"])
+@assessors
+def assess(client_id: int):
+    client = scope.get_or_404(Client, client_id)
+    version = risk.current_version()
+    definition = risk.definition_of(version)
+    form = AssessmentForm()
+    answers, errors, result = {}, {}, None
+    if request.method == "POST":
+        form_valid = form.validate_on_submit()  # the scan, if one was chosen
+        answers = _answers_from(request.form, definition)
+        errors = {e.question: str(e) for e in questionnaire.answer_errors(answers, definition)}
+        if not errors:
+            result = questionnaire.evaluate(answers, definition)
+            if form.step.data == "confirm" and form_valid:
+                risk.record_assessment(
+                    client, answers, current_user, version=version, scan=form.scan.content
+                )
+                flash(f"风险承受能力评估已保存：{result.total}分，{result.level}。", "success")
+                return redirect(url_for("clients.show", client_id=client.id, _anchor="risk"))
+    status = 422 if (errors or form.errors) else 200
+    return render_template(
+        "risk/assess.html",
+        client=client,
+        definition=definition,
+        version=version,
+        form=form,
+        answers=answers,
+        errors=errors,
+        result=result,
+    ), status
+
+
+@bp.get("/assessments/<int:assessment_id>")
+@login_required
+def assessment(assessment_id: int):
+    record = scope.get_or_404(RiskAssessment, assessment_id)
+    return render_template(
+        "risk/assessment.html", **_assessment_context(record), scan_form=ScanForm()
+    )
+
+
+def _assessment_context(record: RiskAssessment) -> dict:
+    """What the assessment page and its 附件1 print show."""
+    return {
+        "assessment": record,
+        "client": record.client,
+        "definition": risk.definition_of(record.version),
+        "chosen": risk.answers_of(record),
+    }
+
+
+@bp.post("/assessments/<int:assessment_id>/scan")
+@assessors
+def upload_scan(assessment_id: int):
+    record = scope.get_or_404(RiskAssessment, assessment_id)
+    form = ScanForm()
+    if form.validate_on_submit():
+        risk.attach_scan(record, *form.scan.content, current_user)
+        flash("扫描件已存入客户档案。", "success")
+        return redirect(url_for("risk.assessment", assessment_id=record.id))
+    return render_template(
+        "risk/assessment.html", **_assessment_context(record), scan_form=form
+    ), 422
+
+
+@bp.get("/assessments/<int:assessment_id>.pdf")
+@login_required
+def assessment_pdf(assessment_id: int):
+    record = scope.get_or_404(RiskAssessment, assessment_id)
+    pdf = render_pdf(
+        "print/annex01.html",
+        **_assessment_context(record),
+    )
+    return pdf_response(pdf, f"annex1-{record.client.client_no}-{record.id}.pdf")
+
+
+@bp.post("/clients/<int:client_id>/disclosures")
+@assessors
+def add_disclosure(client_id: int):
+    client = scope.get_or_404(Client, client_id)
+    form = DisclosureForm()
+    if form.validate_on_submit():
+        risk.record_disclosure(
+            client, form.kind.data, form.signed_on.data, current_user, scan=form.scan.content
+        )
+        flash("风险揭示书已登记。", "success")
+        return redirect(url_for("clients.show", client_id=client.id, _anchor="risk"))
+    return render_file(client, 422, disclosure_form=form)
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@login_required
+def attachment(attachment_id: int):
+    record = scope.get_or_404(Attachment, attachment_id)
+    path = attachments.path_of(record)
+    if not path.exists():
+        abort(404)
+    attachments.record_opened(record)
+    return send_file(
+        path,
+        mimetype=record.content_type,
+        download_name=record.original_name,
+        as_attachment=False,
+        max_age=0,
+    )
+
+
+@bp.get("/risk/daily")
+@report_readers
+def daily():
+    form, branch, day = _daily_args()
+    rows = risk.daily_new_accounts(branch.id, day)
+    return render_template("risk/daily.html", form=form, branch=branch, day=day, rows=rows)
+
+
+@bp.get("/risk/daily.pdf")
+@report_readers
+def daily_pdf():
+    _, branch, day = _daily_args()
+    rows = risk.daily_new_accounts(branch.id, day)
+    pdf = render_pdf(
+        "print/risk_daily.html", branch=branch, day=day, rows=rows, printed_by=current_user
+    )
+    return pdf_response(pdf, f"risk-daily-{day:%Y%m%d}.pdf")
+
+
+@bp.get("/risk/pending")
+@scope.roles_required("manager", "branch_head")
+def pending():
+    query = client_queries.ClientQuery.from_args(request.args)
+    stmt = risk.pending(current_user, query.manager_id)
+    total = db.session.scalar(stmt.with_only_columns(func.count(), maintain_column_froms=True))
+    clients = db.session.scalars(
+        stmt.order_by(Client.surname_initial, Client.name).limit(PENDING_SHOWN)
+    ).all()
+    return render_template(
+        "risk/pending.html",
+        clients=clients,
+        total=total,
+        shown=PENDING_SHOWN,
+        query=query,
+        managers=client_queries.managers_in_scope(current_user),
+        version=risk.current_version(required=False),
+    )
+
+
+def _daily_args():
+    form = DailyReportForm(request.args)
+    branches = db.session.scalars(scope.scoped(Branch).order_by(Branch.id)).all()
+    form.branch.choices = [(b.id, b.name) for b in branches]
+    day = date_arg(request.args.get("day")) or china_today()
+    wanted = request.args.get("branch", "")
+    branch = next((b for b in branches if str(b.id) == wanted), None)
+    if branch is None:
+        branch = next((b for b in branches if b.id == current_user.branch_id), None)
+    if branch is None:
+        if not branches:
+            abort(404)
+        branch = branches[0]
+    form.branch.data, form.day.data = branch.id, day
+    return form, branch, day

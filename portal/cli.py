@@ -1,0 +1,81 @@
+"""Command-line tools: ``flask seed demo``, ``flask questionnaire load``, ``flask create-user``."""
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import ROLES, Branch
+from portal.models.audit import acting_as
+from portal.services import accounts, demo, risk
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(seed)
+    app.cli.add_command(questionnaire_cli)
+    app.cli.add_command(create_user)
+
+
+seed = AppGroup("seed", help="Load data into the database.")
+
+
+@seed.command("demo", help="Create the demo organisation and its data (idempotent).")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no users yet.")
+def seed_demo(if_empty: bool):
+    if if_empty and not demo.is_empty():
+        click.echo("数据库已有数据，跳过演示数据。")
+        return
+    with acting_as("seed"):
+        created = demo.seed_demo()
+    if created:
+        click.echo(f"演示数据：新建用户 {len(created)} 个。")
+    else:
+        click.echo("演示数据已存在，未作改动。")
+
+
+questionnaire_cli = AppGroup("questionnaire", help="Risk-tolerance questionnaire versions.")
+
+
+@questionnaire_cli.command("load", help="Load a questionnaire definition file as a new version.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def load_questionnaire(path: Path):
+    try:
+        version, created = risk.load_version(path)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"问卷第{version.version}版{'已载入' if created else '已存在，未作改动'}：{version.title}"
+    )
+
+
+@click.command("create-user", help="Create a user account (prompts for the password).")
+@with_appcontext
+@click.option("--username", required=True)
+@click.option("--name", "display_name", required=True, help="姓名")
+@click.option("--role", type=click.Choice(list(ROLES)), required=True)
+@click.option("--branch", "branch_name", default=None, help="营业部名称 (not for hq)")
+@click.option("--phone", default="")
+@click.password_option()
+def create_user(username, display_name, role, branch_name, phone, password):
+    branch_id = None
+    if role != "hq":
+        if not branch_name:
+            raise click.UsageError("--branch is required for every role but hq")
+        branch_id = db.session.scalar(select(Branch.id).where(Branch.name == branch_name))
+        if branch_id is None:
+            raise click.UsageError(f"no branch named {branch_name!r}")
+    with acting_as("cli"):
+        user = accounts.create_user(
+            {
+                "username": username,
+                "display_name": display_name,
+                "role": role,
+                "branch_id": branch_id,
+                "phone": phone,
+            },
+            password,
+        )
+    click.echo(f"created user {user.username} ({ROLES[user.role]})")

@@ -1,0 +1,51 @@
+"""Settings, read from the environment; ``create_app(config)`` may override any of them."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment() -> dict:
+    """The settings of a running portal; every key can be set by an environment variable."""
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.db'}"
+        ),
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
+        # Background jobs (portal.queue): SQLite under instance/ unless Redis is configured.
+        "HUEY_URL": os.environ.get("HUEY_URL")
+        or os.environ.get("REDIS_URL")
+        or f"sqlite:///{INSTANCE_DIR / 'huey.db'}",
+        "EXPORT_DIR": os.environ.get("EXPORT_DIR", str(INSTANCE_DIR / "exports")),
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+    }
+
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+    "WTF_CSRF_TIME_LIMIT": None,
+    "WTF_I18N_ENABLED": False,  # WTForms' built-in Chinese messages (portal.forms.Form)
+    # Scans may be 10 MB (checked by the form, which keeps the rest of what was typed);
+    # only a request far beyond that is cut off with a 413.
+    "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_WINDOW": timedelta(minutes=15),
+    "LOGIN_LOCKOUT": timedelta(minutes=15),
+}

@@ -1,0 +1,156 @@
+"""Screening of advice text for claims the policy forbids (Art. 59 禁止事项; SPEC §6).
+
+The rules are data (``seeds/screening_rules.json``): each names its clause and the phrases
+that make such a claim. The text is compared with spaces, punctuation, symbols and full-width
+forms folded away, so "保 证 收 益" or "稳-赚" are still caught; a hit reports the text as it
+was written (with its offsets, for highlighting). A phrase directly negated ("不能保证收益",
+"并非零风险", "不一定涨") is ordinary risk language, not a claim, and raises no alarm.
+A hit never blocks saving: it flags the record for the branch head.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+RULES_PATH = Path(__file__).resolve().parents[2] / "seeds" / "screening_rules.json"
+
+# Words that may stand between a negation and the phrase: "不能向您保证收益".
+_FILLERS = (
+    "",
+    "能",
+    "会",
+    "可能",
+    "一定",
+    "向您",
+    "向你",
+    "给您",
+    "给你",
+    "对您",
+    "对你",
+    "做出",
+    "作出",
+    "承诺",
+    "能够",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    clause: str
+    name: str
+    description: str
+    phrases: tuple[str, ...]
+    negatable: bool = True
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One forbidden claim found: the rule, and the text as written with its offsets."""
+
+    rule: str
+    name: str
+    clause: str
+    matched: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    version: int
+    rules: tuple[Rule, ...]
+    negations: tuple[str, ...]
+
+
+def _keep(char: str) -> bool:
+    """Letters and digits count; spaces, punctuation, symbols and format characters do not."""
+    return unicodedata.category(char)[0] in "LN"
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """The text reduced to what is compared, and for each kept character its offset in ``text``."""
+    folded, offsets = [], []
+    for index, char in enumerate(text):
+        for part in unicodedata.normalize("NFKC", char).lower():
+            if _keep(part):
+                folded.append(part)
+                offsets.append(index)
+    return "".join(folded), offsets
+
+
+def load_rules(source: Path | Mapping[str, Any] = RULES_PATH) -> RuleSet:
+    raw = json.loads(Path(source).read_text("utf-8")) if isinstance(source, Path) else source
+    rules = []
+    codes = set()
+    for item in raw.get("rules", ()):
+        code = item.get("code")
+        phrases = tuple(fold(p)[0] for p in item.get("phrases", ()))
+        if not code or code in codes or not phrases or not all(phrases):
+            raise ValueError(f"筛查规则无效：{code or '（无代码）'}")
+        codes.add(code)
+        rules.append(
+            Rule(
+                code,
+                item.get("clause", ""),
+                item.get("name", code),
+                item.get("description", ""),
+                phrases,
+                item.get("negatable", True),
+            )
+        )
+    negations = tuple(sorted({fold(n)[0] for n in raw.get("negations", ())}, key=len, reverse=True))
+    return RuleSet(int(raw.get("version", 1)), tuple(rules), negations)
+
+
+@functools.cache
+def default_rules() -> RuleSet:
+    return load_rules(RULES_PATH)
+
+
+def _negated(folded: str, start: int, negations: tuple[str, ...]) -> bool:
+    before = folded[:start]
+    return any(before.endswith(n + f) for n in negations for f in _FILLERS)
+
+
+def screen(text: str, rules: RuleSet | None = None) -> list[Hit]:
+    """Every forbidden claim in ``text`` (empty when there is none), in text order."""
+    rules = rules or default_rules()
+    folded, offsets = fold(text or "")
+    hits: list[Hit] = []
+    taken: set[int] = set()
+    for rule in rules.rules:
+        for phrase in sorted(rule.phrases, key=len, reverse=True):
+            start = folded.find(phrase)
+            while start != -1:
+                end = start + len(phrase)
+                span = set(range(start, end))
+                if not span & taken and not (
+                    rule.negatable and _negated(folded, start, rules.negations)
+                ):
+                    taken |= span
+                    first, last = offsets[start], offsets[end - 1] + 1
+                    hits.append(
+                        Hit(rule.code, rule.name, rule.clause, text[first:last], first, last)
+                    )
+                start = folded.find(phrase, start + 1)
+    return sorted(hits, key=lambda hit: hit.start)
+
+
+def highlight_spans(text: str, hits: list[Hit]) -> list[tuple[str, Hit | None]]:
+    """``text`` cut into pieces, each with the hit it belongs to (None for ordinary text)."""
+    pieces, position = [], 0
+    for hit in sorted(hits, key=lambda h: h.start):
+        if hit.start > position:
+            pieces.append((text[position : hit.start], None))
+        pieces.append((text[hit.start : hit.end], hit))
+        position = hit.end
+    if position < len(text):
+        pieces.append((text[position:], None))
+    return pieces

@@ -1,0 +1,98 @@
+"""The base form and the validators with the Chinese messages every form shares."""
+
+from decimal import Decimal
+
+import wtforms
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from portal.args import MAX_YEAR, MIN_YEAR
+from portal.domain.files import check_scan
+
+MOBILE = r"^1\d{10}$"
+
+
+class Form(FlaskForm):
+    """Every form of the portal: WTForms' own messages in Chinese (``WTF_I18N_ENABLED`` off)."""
+
+    class Meta:
+        locales = ("zh",)
+
+
+def required(label: str) -> DataRequired:
+    return DataRequired(message=f"请填写{label}。")
+
+
+def given(label: str) -> InputRequired:
+    """Required for numbers and dates, where 0 is a value (``required`` would refuse it)."""
+    return InputRequired(message=f"请填写{label}。")
+
+
+def max_length(n: int) -> Length:
+    return Length(max=n, message=f"不能超过{n}个字符。")
+
+
+def length(minimum: int, maximum: int, label: str) -> Length:
+    return Length(min=minimum, max=maximum, message=f"{label}应为{minimum}–{maximum}个字符。")
+
+
+def mobile() -> Regexp:
+    return Regexp(MOBILE, message="手机号码应为以1开头的11位数字。")
+
+
+def optional() -> Optional:
+    return Optional()
+
+
+def password_strength(form, field) -> None:
+    """At least 8 characters, with both letters and digits."""
+    value = field.data or ""
+    if len(value) < 8 or not any(c.isdigit() for c in value) or not any(c.isalpha() for c in value):
+        raise ValidationError("密码至少8位，且须同时包含字母和数字。")
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class ScanField(FileField):
+    """An optional scan (PDF, JPEG or PNG, at most 10 MB), checked by its content."""
+
+    def pre_validate(self, form):
+        self.content = None
+        if self.data and getattr(self.data, "filename", ""):
+            data = self.data.read()
+            try:
+                check_scan(data)
+            except ValueError as error:
+                raise ValidationError(str(error)) from error
+            self.content = (data, self.data.filename)
+
+
+class DecimalField(wtforms.DecimalField):
+    """A decimal that is a real, finite number of sensible size: "Infinity", "NaN" or 1e20
+    are refused with a message instead of reaching the database."""
+
+    LIMIT = Decimal("1e12")
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and (not self.data.is_finite() or abs(self.data) >= self.LIMIT):
+            self.data = None
+            raise ValueError("请输入一个有效的数值。")
+
+
+def sensible_year(form, field) -> None:
+    """A date or time within the years the portal computes with (1900–2100)."""
+    if field.data is not None and not MIN_YEAR <= field.data.year <= MAX_YEAR:
+        raise ValidationError(f"请填写{MIN_YEAR}年到{MAX_YEAR}年之间的日期。")

@@ -1,0 +1,155 @@
+"""The audit trail (留痕): an append-only row per changed field of every audited record.
+
+Rows are written by session events, never by views: ``after_flush`` sees each audited
+object's attribute history and inserts one row per field that was set, changed or removed.
+"""
+
+import contextvars
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import g, has_request_context
+from flask_login import current_user
+from sqlalchemy import ForeignKey, Index, String, Text, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import CHINA_OFFSET, Audited, BigId, utcnow
+
+SECRET = "******"
+
+_cli_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("cli_actor", default=None)
+
+
+class AuditLog(db.Model):
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_record", "record_type", "record_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(BigId)
+    action: Mapped[str] = mapped_column(String(10))  # insert | update | delete | view
+    field: Mapped[str] = mapped_column(String(60))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    request_id: Mapped[str | None] = mapped_column(String(40))
+
+    user = relationship("User", lazy="joined")
+
+
+@contextmanager
+def acting_as(name: str):
+    """Name the actor of changes made outside a request (CLI commands, background jobs)."""
+    token = _cli_actor.set(name)
+    try:
+        yield
+    finally:
+        _cli_actor.reset(token)
+
+
+def current_actor() -> tuple[int | None, str, str | None]:
+    """(user id, actor name, request id) of whoever is making the change now."""
+    if has_request_context():
+        request_id = g.get("request_id")
+        if current_user and current_user.is_authenticated:
+            return current_user.id, current_user.username, request_id
+        return None, "anonymous", request_id
+    return None, _cli_actor.get() or "system", None
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime):  # stored naive UTC, written as Beijing time
+        return (value + CHINA_OFFSET).isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date | Decimal):
+        return str(value)
+    return str(value)
+
+
+def _rows_for(obj, action: str) -> list[dict]:
+    state = inspect(obj)
+    model = type(obj)
+    rows = []
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in model.__audit_ignore__ or key == "id":
+            continue
+        history = state.attrs[key].history
+        if action == "insert":
+            old, new = None, getattr(obj, key)
+            if new is None:
+                continue
+        elif action == "delete":
+            old = history.deleted[0] if history.deleted else getattr(obj, key)
+            new = None
+            if old is None:
+                continue
+        else:
+            if not history.has_changes():
+                continue
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old == new:
+                continue
+        old_text, new_text = _text(old), _text(new)
+        if key in model.__audit_secret__:
+            old_text = SECRET if old is not None else None
+            new_text = SECRET if new is not None else None
+        rows.append({"field": key, "old_value": old_text, "new_value": new_text})
+    return rows
+
+
+def record_view(obj, field: str) -> None:
+    """Leave a trace that someone saw a protected value in full (e.g. an ID number)."""
+    user_id, actor, request_id = current_actor()
+    db.session.add(
+        AuditLog(
+            user_id=user_id,
+            actor=actor,
+            record_type=obj.__tablename__,
+            record_id=obj.id,
+            action="view",
+            field=field,
+            request_id=request_id,
+        )
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session, flush_context, instances):
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditLog):
+            raise PermissionError("留痕记录只可追加，不可修改或删除")
+
+
+@event.listens_for(Session, "after_flush")
+def _write_audit_rows(session, flush_context):
+    changes = [(obj, "insert") for obj in session.new]
+    changes += [(obj, "update") for obj in session.dirty if session.is_modified(obj)]
+    changes += [(obj, "delete") for obj in session.deleted]
+    user_id, actor, request_id = current_actor()
+    now = utcnow()
+    rows = []
+    for obj, action in changes:
+        if not isinstance(obj, Audited):
+            continue
+        for row in _rows_for(obj, action):
+            row.update(
+                at=now,
+                user_id=user_id,
+                actor=actor,
+                record_type=obj.__tablename__,
+                record_id=obj.id,
+                action=action,
+                request_id=request_id,
+            )
+            rows.append(row)
+    if rows:
+        session.connection().execute(AuditLog.__table__.insert(), rows)

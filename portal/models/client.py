@@ -1,0 +1,368 @@
+"""Clients (附件3 客户服务档案表), their related persons, monthly figures, class history and the
+turnover thresholds of the basic classification (SPEC §2, §3, §6).
+
+Money is ``Numeric`` → ``Decimal`` yuan; months are the ``Date`` of their first day.
+
+The derived columns ``surname_initial``/``name_initials`` (from ``name``) and ``mobile_last4``
+(from ``mobile``) are set whenever the source attribute is set through the ORM; bulk inserts
+(demo data, bench) compute them with the same functions. The figures columns of a client
+(``figures_month`` … ``turnover``) and ``class_code`` are written only by
+:mod:`portal.services.classification`, in set-based SQL.
+
+Search columns (name, name_initials, client_no, fund_account) use the ``C`` collation on
+PostgreSQL, so that ordering and the prefix search ``col >= q AND col < next(q)`` follow code
+points exactly as on SQLite and use plain btree indexes whatever the database's locale.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from portal.domain import surname
+from portal.domain.classification import CLASSES
+from portal.extensions import db
+from portal.models.base import Audited, BigId, utcnow
+from portal.models.org import Branch, User
+
+PREFERENCE_ORDER = "VCJTQX"
+"""投资产品偏好 codes in the order of 附件3 (and of ``domain.supplementary``)."""
+
+MEETING_PLACES = ("住宅", "公司", "营业部", "其他")
+"""最佳面谈地点 of 附件3."""
+
+THRESHOLD_STATUSES = {"approved": "已批准", "proposed": "待审批", "rejected": "已驳回"}
+"""Status of a turnover threshold → label."""
+
+FIN_FIELDS: dict[str, str] = {
+    "fin_savings": "储蓄",
+    "fin_property": "房产",
+    "fin_insurance": "保险",
+    "fin_bonds": "国债",
+    "fin_futures": "期货",
+    "fin_funds": "开放式基金",
+    "fin_other": "其它",
+}
+"""综合理财情况 checkboxes of 附件3: column → label."""
+
+
+def _collated(length: int) -> String:
+    """A VARCHAR compared by code point on every database (``COLLATE "C"`` on PostgreSQL)."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
+def _money(precision: int = 16) -> Numeric:
+    """Yuan with two decimals, as ``Decimal``."""
+    return Numeric(precision, 2)
+
+
+class Client(Audited, db.Model):
+    __tablename__ = "clients"
+    __audit_label__ = "客户"
+    __audit_ignore__ = frozenset({"surname_initial", "name_initials", "mobile_last4", "updated_at"})
+    __table_args__ = (
+        # The list page: scope (manager or branch) + filter + order, then LIMIT. The default
+        # order is (surname_initial, name, id), the grouping of 附件4/附件7.
+        Index("ix_clients_manager_initial_name", "manager_id", "surname_initial", "name"),
+        Index("ix_clients_branch_initial_name", "branch_id", "surname_initial", "name"),
+        Index("ix_clients_branch_class", "branch_id", "class_code"),
+        Index("ix_clients_branch_risk", "branch_id", "risk_level"),
+        Index("ix_clients_branch_assets", "branch_id", "total_assets"),
+        Index("ix_clients_branch_opened", "branch_id", "opened_on"),
+        Index("ix_clients_branch_client_no", "branch_id", "client_no"),
+        Index("ix_clients_initial_name", "surname_initial", "name"),  # hq
+        Index("ix_clients_total_assets", "total_assets"),  # hq
+        Index("ix_clients_opened_on", "opened_on"),  # hq
+        # The search box: prefix ranges on name / initials, equality on the mobile's last 4.
+        Index("ix_clients_name", "name"),
+        Index("ix_clients_name_initials", "name_initials"),
+        Index("ix_clients_mobile_last4", "mobile_last4"),
+        CheckConstraint("gender IN ('男', '女')", name="gender_known"),
+        CheckConstraint(
+            "class_code IS NULL OR class_code IN ({})".format(
+                ", ".join(f"'{code}'" for code in CLASSES)
+            ),
+            name="class_code_known",
+        ),
+        CheckConstraint("habit IS NULL OR habit IN ('D', 'B', 'I')", name="habit_known"),
+        CheckConstraint(
+            "value_class IS NULL OR value_class IN ('G', 'S', 'M', 'U')", name="value_class_known"
+        ),
+        CheckConstraint(
+            "decision_style IS NULL OR decision_style IN ('F', 'Y', 'L', 'Z')",
+            name="decision_style_known",
+        ),
+        CheckConstraint(
+            "meeting_place IN ('', '住宅', '公司', '营业部', '其他')", name="meeting_place_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_no: Mapped[str] = mapped_column(_collated(20), unique=True, info={"label": "客户编号"})
+    name: Mapped[str] = mapped_column(_collated(40), info={"label": "姓名"})
+    gender: Mapped[str] = mapped_column(String(2), info={"label": "性别"})
+    fund_account: Mapped[str] = mapped_column(
+        _collated(20), unique=True, info={"label": "资金帐号"}
+    )
+    id_type: Mapped[str] = mapped_column(String(12), default="resident", info={"label": "证件类型"})
+    id_number: Mapped[str] = mapped_column(String(32), info={"label": "证件号码"})
+    birthday: Mapped[date | None] = mapped_column(info={"label": "生日"})
+    occupation: Mapped[str] = mapped_column(String(60), default="", info={"label": "职业地位"})
+    commission_rate: Mapped[Decimal | None] = mapped_column(Numeric(8, 6), info={"label": "佣金率"})
+    stock_value: Mapped[Decimal | None] = mapped_column(_money(), info={"label": "股票市值"})
+    total_assets: Mapped[Decimal | None] = mapped_column(_money(), info={"label": "客户总资产"})
+
+    # 综合理财情况
+    fin_savings: Mapped[bool] = mapped_column(default=False, info={"label": "储蓄"})
+    fin_property: Mapped[bool] = mapped_column(default=False, info={"label": "房产"})
+    fin_insurance: Mapped[bool] = mapped_column(default=False, info={"label": "保险"})
+    fin_bonds: Mapped[bool] = mapped_column(default=False, info={"label": "国债"})
+    fin_futures: Mapped[bool] = mapped_column(default=False, info={"label": "期货"})
+    fin_funds: Mapped[bool] = mapped_column(default=False, info={"label": "开放式基金"})
+    fin_other: Mapped[bool] = mapped_column(default=False, info={"label": "其它"})
+    fin_other_text: Mapped[str] = mapped_column(
+        String(60), default="", info={"label": "其它理财说明"}
+    )
+
+    home_address: Mapped[str] = mapped_column(String(200), default="", info={"label": "家庭地址"})
+    work_address: Mapped[str] = mapped_column(String(200), default="", info={"label": "单位地址"})
+    home_phone: Mapped[str] = mapped_column(String(20), default="", info={"label": "住宅电话"})
+    home_postcode: Mapped[str] = mapped_column(String(6), default="", info={"label": "住宅邮编"})
+    work_phone: Mapped[str] = mapped_column(String(20), default="", info={"label": "公司电话"})
+    mobile: Mapped[str] = mapped_column(String(11), default="", info={"label": "手机号码"})
+    email: Mapped[str] = mapped_column(String(120), default="", info={"label": "电子邮箱"})
+    meeting_place: Mapped[str] = mapped_column(
+        String(10), default="", info={"label": "最佳面谈地点"}
+    )
+    meeting_place_note: Mapped[str] = mapped_column(
+        String(60), default="", info={"label": "面谈地点说明"}
+    )
+    annual_income: Mapped[Decimal | None] = mapped_column(_money(), info={"label": "年收入"})
+    target_return: Mapped[Decimal | None] = mapped_column(
+        Numeric(6, 2), info={"label": "目标回报率"}
+    )
+    hobbies: Mapped[str] = mapped_column(String(200), default="", info={"label": "个人爱好"})
+    financial_plans: Mapped[str] = mapped_column(
+        Text, default="", info={"label": "人生中重要的财务规划"}
+    )
+    remarks: Mapped[str] = mapped_column(
+        Text, default="", info={"label": "备注（曾经的投资经历等）"}
+    )
+
+    # Supplementary classifications (SPEC §3); codes of domain.supplementary.
+    habit: Mapped[str | None] = mapped_column(String(1), info={"label": "操作习惯"})
+    value_class: Mapped[str | None] = mapped_column(String(1), info={"label": "客户价值"})
+    decision_style: Mapped[str | None] = mapped_column(String(1), info={"label": "投资决策风格"})
+    product_preferences: Mapped[str] = mapped_column(
+        String(12), default="", info={"label": "投资产品偏好"}
+    )
+
+    # Both indexed as the leading column of the composite indexes above.
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), info={"label": "营业部"})
+    manager_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info={"label": "客户经理"})
+    opened_on: Mapped[date] = mapped_column(info={"label": "开户日期"})
+
+    # Derived from name / mobile (see the validators below).
+    surname_initial: Mapped[str] = mapped_column(String(1), info={"label": "姓氏首字母"})
+    name_initials: Mapped[str] = mapped_column(_collated(12), info={"label": "姓名首字母"})
+    mobile_last4: Mapped[str] = mapped_column(String(4), default="", info={"label": "手机尾号"})
+
+    # Basic classification (SPEC §2), written by services.classification.
+    class_code: Mapped[str | None] = mapped_column(String(2), info={"label": "客户基本分类"})
+    turnover: Mapped[Decimal | None] = mapped_column(Numeric(12, 4), info={"label": "资产周转率"})
+    traded_12m: Mapped[Decimal | None] = mapped_column(
+        Numeric(18, 2), info={"label": "近12个月成交金额"}
+    )
+    avg_assets_12m: Mapped[Decimal | None] = mapped_column(
+        _money(), info={"label": "近12个月日均总资产"}
+    )
+    figures_month: Mapped[date | None] = mapped_column(info={"label": "最新数据月份"})
+
+    # Risk tolerance (SPEC §4): set only from a completed questionnaire (services.risk).
+    risk_level: Mapped[str | None] = mapped_column(String(4), info={"label": "风险承受能力"})
+    risk_score: Mapped[int | None] = mapped_column(info={"label": "风险评估得分"})
+    risk_assessed_at: Mapped[datetime | None] = mapped_column(info={"label": "风险评估时间"})
+    risk_version: Mapped[int | None] = mapped_column(info={"label": "风险问卷版本"})
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, info={"label": "创建时间"})
+    updated_at: Mapped[datetime] = mapped_column(
+        default=utcnow, onupdate=utcnow, info={"label": "更新时间"}
+    )
+
+    branch: Mapped[Branch] = relationship()
+    manager: Mapped[User] = relationship()
+    related_persons: Mapped[list["RelatedPerson"]] = relationship(
+        back_populates="client",
+        order_by="RelatedPerson.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    figures: Mapped[list["MonthlyFigure"]] = relationship(
+        back_populates="client",
+        order_by="MonthlyFigure.month",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.client_no}）"
+
+    @validates("name")
+    def _derive_initials(self, key: str, value: str) -> str:
+        value = (value or "").strip()
+        self.surname_initial = surname.initial(value)
+        self.name_initials = surname.name_initials(value)[:12]
+        return value
+
+    @validates("mobile")
+    def _derive_mobile_last4(self, key: str, value: str) -> str:
+        value = (value or "").strip()
+        self.mobile_last4 = mobile_last4(value)
+        return value
+
+    @property
+    def preference_codes(self) -> list[str]:
+        """投资产品偏好 as a list of codes in 附件3 order (V C J T Q X)."""
+        return [code for code in PREFERENCE_ORDER if code in (self.product_preferences or "")]
+
+    @preference_codes.setter
+    def preference_codes(self, codes) -> None:
+        self.product_preferences = preference_string(codes)
+
+    @property
+    def financial_situation(self) -> list[str]:
+        """Labels of the checked 综合理财情况 boxes."""
+        return [label for field, label in FIN_FIELDS.items() if getattr(self, field)]
+
+
+def preference_string(codes) -> str:
+    """Normalise 投资产品偏好 codes to the stored string (附件3 order); unknown codes refused."""
+    chosen = {str(code).strip().upper() for code in codes or () if str(code).strip()}
+    unknown = chosen - set(PREFERENCE_ORDER)
+    if unknown:
+        raise ValueError(f"未知的投资产品偏好代码：{'、'.join(sorted(unknown))}")
+    return "".join(code for code in PREFERENCE_ORDER if code in chosen)
+
+
+def mobile_last4(mobile: str) -> str:
+    """The last four digits of a mobile number (the search box matches them), else ''."""
+    digits = "".join(ch for ch in mobile or "" if ch.isdigit())
+    return digits[-4:] if len(digits) >= 4 else ""
+
+
+class RelatedPerson(Audited, db.Model):
+    """相关人物信息情况 of 附件3: several rows per client, in the order entered."""
+
+    __tablename__ = "client_related_persons"
+    __audit_label__ = "相关人物"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), index=True, info={"label": "客户"}
+    )
+    position: Mapped[int] = mapped_column(default=0, info={"label": "序号"})
+    name: Mapped[str] = mapped_column(String(40), info={"label": "姓名"})
+    phone: Mapped[str] = mapped_column(String(20), default="", info={"label": "联系电话"})
+    relation: Mapped[str] = mapped_column(String(20), default="", info={"label": "关系"})
+    influence: Mapped[str] = mapped_column(String(20), default="", info={"label": "影响力"})
+    style: Mapped[str] = mapped_column(String(40), default="", info={"label": "风格"})
+
+    client: Mapped[Client] = relationship(back_populates="related_persons")
+
+
+class MonthlyFigure(Audited, db.Model):
+    """One client's figures for one month (the first day of the month is stored)."""
+
+    __tablename__ = "client_monthly_figures"
+    __audit_label__ = "月度数据"
+    __table_args__ = (
+        UniqueConstraint("client_id", "month"),
+        CheckConstraint("traded_amount >= 0", name="traded_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), info={"label": "客户"}
+    )
+    month: Mapped[date] = mapped_column(Date, info={"label": "月份"})
+    avg_assets: Mapped[Decimal] = mapped_column(_money(), info={"label": "月日均总资产"})
+    end_assets: Mapped[Decimal] = mapped_column(_money(), info={"label": "月末总资产"})
+    end_stock_value: Mapped[Decimal] = mapped_column(
+        _money(), default=Decimal("0"), info={"label": "月末股票市值"}
+    )
+    traded_amount: Mapped[Decimal] = mapped_column(
+        Numeric(18, 2), default=Decimal("0"), info={"label": "成交金额（买入+卖出）"}
+    )
+    net_commission: Mapped[Decimal] = mapped_column(
+        Numeric(14, 2), default=Decimal("0"), info={"label": "净佣金"}
+    )
+
+    client: Mapped[Client] = relationship(back_populates="figures")
+
+
+class ClassChange(db.Model):
+    """A change of a client's basic class (from → to, when, why); itself the history, so it is
+    not audited. ``to_class`` is NULL only if a client lost all its figures."""
+
+    __tablename__ = "client_class_history"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    from_class: Mapped[str | None] = mapped_column(String(2))
+    to_class: Mapped[str | None] = mapped_column(String(2))
+    cause: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user = relationship("User")
+
+
+class TurnoverThreshold(Audited, db.Model):
+    """A turnover-rate threshold (资产周转率阈值) for a year: company-wide (``branch_id`` NULL,
+    set by HQ, approved at once) or a branch's own adjustment (proposed, then approved or
+    rejected by HQ). Which one is in force: ``services.classification.threshold_for``."""
+
+    __tablename__ = "turnover_thresholds"
+    __audit_label__ = "周转率阈值"
+    __table_args__ = (
+        CheckConstraint("status IN ('approved', 'proposed', 'rejected')", name="status_known"),
+        CheckConstraint("value > 0", name="value_positive"),
+        # HQ's company-wide value is in force at once; only branches propose.
+        CheckConstraint(
+            "branch_id IS NOT NULL OR status = 'approved'", name="company_wide_approved"
+        ),
+        Index("ix_turnover_thresholds_lookup", "status", "branch_id", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(info={"label": "年度"})
+    value: Mapped[Decimal] = mapped_column(Numeric(8, 2), info={"label": "周转率阈值"})
+    branch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("branches.id"), info={"label": "营业部"}
+    )
+    status: Mapped[str] = mapped_column(String(10), default="approved", info={"label": "状态"})
+    note: Mapped[str] = mapped_column(String(200), default="", info={"label": "说明"})
+    set_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info={"label": "设定人"})
+    set_at: Mapped[datetime] = mapped_column(default=utcnow, info={"label": "设定时间"})
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), info={"label": "审批人"}
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(info={"label": "审批时间"})
+
+    branch: Mapped[Branch | None] = relationship()
+    set_by: Mapped[User] = relationship(foreign_keys=[set_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def status_label(self) -> str:
+        return THRESHOLD_STATUSES.get(self.status, self.status)

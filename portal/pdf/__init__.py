@@ -1,0 +1,66 @@
+"""Rendering printable templates to PDF with WeasyPrint.
+
+One ``FontConfiguration`` serves the whole process (a new one per call doubles memory);
+the CJK fonts are Debian's Noto CJK, named by family in ``print.css``.
+"""
+
+import threading
+from pathlib import Path
+
+from flask import Response, render_template
+from weasyprint import CSS, HTML, Document
+from weasyprint.text.fonts import FontConfiguration
+
+from portal.models.base import utcnow
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+PRINT_CSS = STATIC / "print.css"
+
+_fonts: FontConfiguration | None = None
+_stylesheet: CSS | None = None
+_lock = threading.Lock()
+
+
+def _shared() -> tuple[FontConfiguration, CSS]:
+    global _fonts, _stylesheet
+    with _lock:
+        if _fonts is None:
+            _fonts = FontConfiguration()
+            _stylesheet = CSS(filename=str(PRINT_CSS), font_config=_fonts)
+    return _fonts, _stylesheet
+
+
+ARCHIVE = "pdf/a-3u"
+"""The PDF/A variant of copies kept for the long-term archive (附件3 and its batch export)."""
+
+
+def render_document(template: str, variant: str | None = None, **context) -> Document:
+    """Lay out a Jinja template (extending ``print/_base.html``) as a WeasyPrint document,
+    whose pages may be written alone or merged with others (:func:`write_pdf`)."""
+    context.setdefault("now", utcnow())
+    html = render_template(template, **context)
+    fonts, stylesheet = _shared()
+    document = HTML(string=html, base_url=str(STATIC))
+    return document.render(stylesheets=[stylesheet], font_config=fonts, pdf_variant=variant)
+
+
+def write_pdf(documents: list[Document], variant: str | None = None) -> bytes:
+    """The pages of the documents, in order, as one PDF (metadata of the first). Merged by
+    WeasyPrint itself, so that a PDF/A ``variant`` stays valid (concatenating PDFs would not)."""
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf(pdf_variant=variant)
+
+
+def render_pdf(template: str, variant: str | None = None, **context) -> bytes:
+    """Render a Jinja template (extending ``print/_base.html``) to PDF bytes; ``variant`` is a
+    WeasyPrint ``pdf_variant`` such as :data:`ARCHIVE` (``pdf/a-3u``)."""
+    return write_pdf([render_document(template, variant, **context)], variant)
+
+
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    """A PDF shown in the browser (links to it carry ``hx-boost="false"``)."""
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )

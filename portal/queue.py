@@ -1,0 +1,125 @@
+"""The background-job queue: huey, on SQLite by default (no server to run), on Redis when
+``HUEY_URL`` (or ``REDIS_URL``) says so.
+
+One huey instance per app (``app.extensions["huey"]``), its tasks registered by
+:func:`init_app`; each task runs inside the app that registered it, in a request context of
+its own (templates and ``url_for`` work as in a view; no user is logged in: a task acts for the
+user id it was given, through ``services.scope``).
+
+``flask worker`` runs the consumer (``make run`` starts one beside the web server). Jobs keep
+their state in huey's own key-value storage (:func:`put`, :func:`peek`), so the queue needs no
+table of the portal's database. See the README, "Background jobs", for several workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+
+log = logging.getLogger("portal.queue")
+
+NAME = "portal"
+
+
+def make_huey(url: str, name: str = NAME) -> Huey:
+    """A huey instance for ``url``: ``sqlite:///path``, ``redis://…`` / ``rediss://…``, or
+    ``memory://`` (one process only; for experiments)."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteHuey(name, filename=str(path))
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey(name, url=url)
+    if url == "memory://":
+        return MemoryHuey(name)
+    raise ValueError(f"HUEY_URL not understood: {url!r} (sqlite:///…, redis://… or memory://)")
+
+
+_lock = threading.Lock()
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(worker)
+
+
+def _queue_of(app: Flask) -> Huey:
+    """The app's huey instance with its tasks, made on first use (an app that never queues a
+    job never opens the queue's storage)."""
+    with _lock:
+        if "huey" not in app.extensions:
+            app.extensions["huey"] = make_huey(app.config["HUEY_URL"])
+            app.extensions["tasks"] = {}
+
+            from portal.services import exports
+
+            register(app, exports.TASK, exports.run_export)
+    return app.extensions["huey"]
+
+
+def register(app: Flask, name: str, function) -> None:
+    """Make ``function`` a task of the app's queue, run inside the app."""
+    huey: Huey = app.extensions["huey"]
+
+    def run_in_app(*args):
+        # A request context of its own: the templates' context processors (navigation,
+        # current_user) and url_for work as they do in a view.
+        with app.test_request_context():
+            return function(*args)
+
+    run_in_app.__name__ = name
+    app.extensions["tasks"][name] = huey.task(name=name)(run_in_app)
+
+
+def huey() -> Huey:
+    return _queue_of(current_app._get_current_object())
+
+
+def enqueue(name: str, *args) -> None:
+    """Queue the task ``name`` with ``args`` for a worker."""
+    huey()
+    current_app.extensions["tasks"][name](*args)
+
+
+def put(key: str, value) -> None:
+    huey().put(key, value)
+
+
+def peek(key: str):
+    """The value stored under ``key`` (left in place), or None."""
+    return huey().get(key, peek=True)
+
+
+def delete(key: str) -> None:
+    huey().delete(key)
+
+
+@click.command("worker")
+@click.option("-w", "--workers", default=1, show_default=True, help="Jobs run at the same time.")
+@click.option(
+    "-k",
+    "--worker-type",
+    type=click.Choice(["thread", "process"]),
+    default="process",
+    show_default=True,
+    help="process: each job on its own CPU core (PDF rendering holds Python's GIL).",
+)
+def worker(workers: int, worker_type: str) -> None:
+    """Run the background-job consumer (batch exports) until Ctrl-C."""
+    app = current_app._get_current_object()
+    queue = _queue_of(app)
+
+    @queue.on_startup()
+    def fresh_connections():
+        # A forked worker must not reuse the parent's database connections.
+        from portal.extensions import db
+
+        with app.app_context():
+            db.engine.dispose(close=False)
+
+    click.echo(f"worker: {workers} {worker_type}(s) on {app.config['HUEY_URL']}")
+    queue.create_consumer(workers=workers, worker_type=worker_type, periodic=False).run()

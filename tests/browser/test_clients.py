@@ -1,0 +1,51 @@
+from datetime import date
+
+import pytest
+
+from portal.domain.idcard import build_resident_id
+
+pytestmark = pytest.mark.browser
+
+
+def test_create_a_client_fix_a_bad_field_and_find_it_by_initials(login, page, live_server):
+    login("mgr1")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="客户").click()
+    page.arrive(f"{live_server}/clients/")
+    page.get_by_role("link", name="新建客户档案").click()
+    page.arrive(f"{live_server}/clients/new")
+
+    good_id = build_resident_id("440305", date(1975, 3, 9), 218)  # even sequence: 女
+    page.get_by_label("客户编号").fill("7000000001")
+    page.get_by_label("姓名", exact=True).fill("诸葛晓云")
+    page.get_by_label("女").check()
+    page.get_by_label("资金帐号").fill("770000001")
+    page.get_by_label("证件号码").fill(good_id[:-1] + ("0" if good_id[-1] != "0" else "1"))
+    page.get_by_label("开户日期").fill("2023-04-18")
+    page.get_by_label("手机号码").fill("13611112222")
+    page.get_by_label("个人爱好").fill("摄影")
+    page.get_by_role("button", name="＋ 添加相关人物").click()
+    page.locator('input[name="related_persons-0-name"]').fill("诸葛亮")
+    page.get_by_role("button", name="保存档案").click()
+
+    page.get_by_text("身份证号码校验位错误").wait_for()
+    page.settled()
+    assert page.get_by_label("姓名", exact=True).input_value() == "诸葛晓云"
+    assert page.get_by_label("个人爱好").input_value() == "摄影"
+    assert page.locator('input[name="related_persons-0-name"]').input_value() == "诸葛亮"
+
+    page.get_by_label("证件号码").fill(good_id)
+    page.get_by_role("button", name="保存档案").click()
+    page.get_by_text("客户“诸葛晓云”的档案已建立").wait_for()
+    page.settled()
+
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="客户").click()
+    page.arrive(f"{live_server}/clients/")
+    page.get_by_role("searchbox", name="搜索客户").fill("zgxy")
+    page.arrive(f"{live_server}/clients/?q=zgxy")
+    row = page.locator("table.clients tbody tr")
+    assert row.count() == 1
+    assert "诸葛晓云" in row.first.inner_text()
+    assert "136****2222" in row.first.inner_text()
+    page.go_back()
+    page.arrive(f"{live_server}/clients/")
+    assert page.console.errors == []

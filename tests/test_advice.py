@@ -1,0 +1,405 @@
+import io
+import logging
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+from answers import HIGHEST, LOWEST
+from pypdf import PdfReader
+from sqlalchemy import select, text
+from sqlalchemy.exc import DatabaseError
+
+from portal.extensions import db
+from portal.models import Client, User
+from portal.models.advice import Advice, AdviceFollowUp, DailyAdviceSummary
+from portal.models.base import CHINA_OFFSET, china_today, utcnow
+from portal.services import advice as service
+from portal.services import risk
+
+
+@pytest.fixture
+def assessed(demo_clients):
+    """Two clients of mgr1: one assessed 高 (no disclosures), one assessed 极低."""
+    with demo_clients.app_context():
+        counter = db.session.scalar(select(User).where(User.username == "counter1"))
+        rows = db.session.scalars(
+            select(Client)
+            .join(User, Client.manager_id == User.id)
+            .where(User.username == "mgr1")
+            .order_by(Client.id)
+            .limit(2)
+        ).all()
+        risk.record_assessment(rows[0], HIGHEST, counter)
+        risk.record_assessment(rows[1], LOWEST, counter)
+        return rows[0].id, rows[1].id
+
+
+def local(minutes_ago: int = 5) -> str:
+    """A Beijing time a few minutes ago, as the browser's datetime-local input sends it."""
+    moment = utcnow() + CHINA_OFFSET - timedelta(minutes=minutes_ago)
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def advice_form(client_id, **overrides):
+    return {
+        "client_id": str(client_id),
+        "given_at": local(),
+        "category": "个股",
+        "product_code": "stock",
+        "question": "手里的股票要不要卖？",
+        "advice": "建议继续持有，跌破二十日均线减仓。",
+        "remarks": "",
+    } | overrides
+
+
+def record_id(response) -> int:
+    return int(re.search(r"/advice/(\d+)$", response.headers["Location"]).group(1))
+
+
+def test_record_advice_keeps_the_clients_class_as_it_was(demo_clients, login_as, assessed):
+    manager = login_as("manager")
+    response = manager.post_form("/advice/new", advice_form(assessed[0]))
+    assert response.status_code == 302
+    with demo_clients.app_context():
+        record = db.session.get(Advice, record_id(response))
+        client = db.session.get(Client, assessed[0])
+        assert record.client_class == client.class_code and record.client_risk_level == "高"
+        assert record.review_state == "clear" and record.manager.username == "mgr1"
+        client.class_code = "G" if client.class_code != "G" else "F"
+        db.session.commit()
+        assert db.session.get(Advice, record.id).client_class != client.class_code
+
+
+def test_unsuitable_advice_is_refused_with_the_reason(demo_clients, login_as, assessed):
+    manager = login_as("manager")
+    low = manager.post_form("/advice/new", advice_form(assessed[1]))
+    html = low.get_data(as_text=True)
+    assert low.status_code == 422
+    assert "不适合推荐「股票」" in html
+    warrant = manager.post_form("/advice/new", advice_form(assessed[0], product_code="warrant"))
+    assert "尚未签署「权证」风险揭示书" in warrant.get_data(as_text=True)
+    assert 'value="手里的股票要不要卖？"' in warrant.get_data(
+        as_text=True
+    ) or "手里的股票要不要卖？" in warrant.get_data(as_text=True)
+
+
+def test_a_client_without_a_current_assessment_must_be_assessed_first(demo_clients, login_as):
+    with demo_clients.app_context():
+        unassessed = db.session.scalar(
+            select(Client.id)
+            .join(User, Client.manager_id == User.id)
+            .where(User.username == "mgr1", Client.risk_level.is_(None))
+            .limit(1)
+        )
+    html = (
+        login_as("manager").post_form("/advice/new", advice_form(unassessed)).get_data(as_text=True)
+    )
+    assert "请先评估" in html and f"/clients/{unassessed}/assessments/new" in html
+
+
+def test_a_fourth_followup_is_refused(demo_clients, login_as, assessed):
+    manager = login_as("manager")
+    advice_id = record_id(manager.post_form("/advice/new", advice_form(assessed[0])))
+    for n in range(3):
+        response = manager.post_form(
+            f"/advice/{advice_id}/followups",
+            {
+                "at": local(4 - n),
+                "allocation": "五成仓位",
+                "cumulative_gain": "3.5",
+                "content": f"第{n + 1}次跟踪：继续持有",
+                "feedback": "认可",
+            },
+        )
+        assert response.status_code == 302
+    fourth = manager.post_form(
+        f"/advice/{advice_id}/followups", {"at": local(1), "content": "第四次跟踪"}
+    )
+    assert fourth.status_code == 422
+    assert "最多记录三次跟踪服务" in fourth.get_data(as_text=True)
+    with demo_clients.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(AdviceFollowUp)) == 3
+
+
+def test_screening_flags_but_saves_and_the_head_reviews(demo_clients, login_as, assessed):
+    manager = login_as("manager")
+    response = manager.post_form(
+        "/advice/new", advice_form(assessed[0], advice="这只股票是大黑马，跟着买稳 赚。")
+    )
+    assert response.status_code == 302
+    advice_id = record_id(response)
+    page = manager.get(f"/advice/{advice_id}").get_data(as_text=True)
+    assert "<mark" in page and ">大黑马</mark>" in page and ">稳 赚</mark>" in page
+    head = login_as("branch_head")
+    assert "待审核" in head.get("/advice/?state=flagged").get_data(as_text=True)
+    refused = head.post_form(f"/advice/{advice_id}/review", {"action": "return", "comment": ""})
+    assert refused.status_code == 422 and "退回时请写明意见" in refused.get_data(as_text=True)
+    head.post_form(
+        f"/advice/{advice_id}/review", {"action": "return", "comment": "删除收益保证的表述"}
+    )
+    with demo_clients.app_context():
+        record = db.session.get(Advice, advice_id)
+        assert record.review_state == "returned" and record.reviewed_by.username == "head1"
+    manager.post_form(
+        f"/advice/{advice_id}/edit",
+        {
+            "category": "个股",
+            "question": "手里的股票要不要卖？",
+            "advice": "基本面向好，但股市有风险，不能保证收益，建议控制仓位。",
+            "remarks": "",
+        },
+    )
+    with demo_clients.app_context():
+        record = db.session.get(Advice, advice_id)
+        assert record.screening_hits == [] and record.review_state == "flagged"
+    head.post_form(f"/advice/{advice_id}/review", {"action": "clear", "comment": "已更正"})
+    history = manager.get(f"/history/advice_records/{advice_id}").get_data(as_text=True)
+    assert "大黑马" in history  # the earlier text stays in the trail
+
+
+def test_ordinary_advice_is_not_flagged(demo_clients, login_as, assessed):
+    response = login_as("manager").post_form("/advice/new", advice_form(assessed[0]))
+    with demo_clients.app_context():
+        assert db.session.get(Advice, record_id(response)).review_state == "clear"
+
+
+def test_deletion_is_refused_within_two_years(demo_clients, login_as, assessed):
+    manager = login_as("manager")
+    advice_id = record_id(manager.post_form("/advice/new", advice_form(assessed[0])))
+    head = login_as("branch_head")
+    head.post_form(f"/advice/{advice_id}/delete")
+    page = head.get(f"/advice/{advice_id}")
+    assert page.status_code == 200 and "前不能删除" in page.get_data(as_text=True)
+    with demo_clients.app_context():
+        record = db.session.get(Advice, advice_id)
+        with pytest.raises(service.AdviceRefused):
+            service.delete_advice(record, utcnow() + timedelta(days=700))
+        db.session.rollback()
+
+
+@pytest.mark.parametrize("table", ["advice_records", "advice_followups", "advice_daily_summaries"])
+def test_the_database_refuses_to_delete_within_two_years(demo_clients, login_as, assessed, table):
+    manager = login_as("manager")
+    advice_id = record_id(manager.post_form("/advice/new", advice_form(assessed[0])))
+    manager.post_form(f"/advice/{advice_id}/followups", {"at": local(3), "content": "继续持有"})
+    manager.post_form(f"/advice/daily?day={china_today()}", {"market_broad": "震荡"})
+    with demo_clients.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(DailyAdviceSummary)) == 1
+        with pytest.raises(DatabaseError, match="retained"):
+            db.session.execute(text(f"DELETE FROM {table}"))
+        db.session.rollback()
+
+
+def test_old_advice_may_be_deleted_after_two_years(demo_clients, assessed):
+    with demo_clients.app_context():
+        client = db.session.get(Client, assessed[0])
+        manager = client.manager
+        old = service.record_advice(
+            client,
+            {
+                "given_at": datetime(2020, 3, 2, 2),
+                "category": "大盘",
+                "product_code": "stock",
+                "question": "大盘怎么看",
+                "advice": "控制仓位",
+            },
+            manager,
+        )
+        service.add_followup(
+            old, {"at": datetime(2020, 3, 9, 2), "content": "继续控制仓位"}, manager
+        )
+        service.delete_advice(old)
+        assert db.session.get(Advice, old.id) is None
+
+
+def test_weekly_summary_counts_a_known_week(demo_clients, login_as, assessed):
+    monday = date(2026, 11, 16)
+    with demo_clients.app_context():
+        client = db.session.get(Client, assessed[0])
+        manager = client.manager
+        manager_id = manager.id
+
+        def at(day, hour=10):
+            return datetime.combine(day, datetime.min.time()) + timedelta(hours=hour) - CHINA_OFFSET
+
+        for day_offset, category in (
+            (0, "大盘"),
+            (0, "个股"),
+            (2, "个股"),
+            (4, "行业"),
+            (7, "大盘"),
+        ):
+            service.record_advice(
+                client,
+                {
+                    "given_at": at(monday + timedelta(days=day_offset)),
+                    "category": category,
+                    "product_code": "stock",
+                    "question": "问",
+                    "advice": "答",
+                },
+                manager,
+            )
+        first = db.session.scalar(select(Advice).order_by(Advice.id).limit(1))
+        service.add_followup(
+            first, {"at": at(monday + timedelta(days=1)), "content": "跟踪"}, manager
+        )
+        service.add_followup(
+            first, {"at": at(monday + timedelta(days=1), 15), "content": "再跟踪"}, manager
+        )
+    html = login_as("manager").get("/advice/weekly?week=2026-11-18").get_data(as_text=True)
+    with demo_clients.app_context():
+        table = service.weekly_table(manager_id, monday)
+    assert table.new_advice.cells[0] == [1, 0, 1, 0]
+    assert table.new_advice.row_totals == [2, 0, 1, 0, 1]
+    assert table.new_advice.total == 4  # the next Monday's advice is not this week's
+    assert table.followups.cells[1] == [2, 0, 0, 0] and table.followups.total == 2
+    assert "2026-11-16" in html and "新增投资建议" in html and "后续跟踪服务" in html
+
+
+def test_sign_off_then_changes_need_a_reason_and_are_marked(demo_clients, login_as, assessed):
+    manager = login_as("manager")
+    advice_id = record_id(manager.post_form("/advice/new", advice_form(assessed[0])))
+    head = login_as("branch_head")
+    month = china_today().strftime("%Y-%m")
+    refused = head.post_form(f"/advice/review/sign?month={month}")
+    assert refused.status_code == 302  # nothing to sign yet: said in a flash message
+    head.post_form(
+        f"/advice/review?month={month}",
+        {
+            "held_on": str(china_today()),
+            "attendees": "王建国、李明、陈静",
+            "minutes": "逐条回顾本月投资建议。",
+            "decisions": "继续跟踪。",
+        },
+    )
+    head.post_form(f"/advice/review/sign?month={month}")
+    page = head.get(f"/advice/review?month={month}").get_data(as_text=True)
+    assert "已由 王建国" in page and "签署" in page
+    edit = {
+        "category": "个股",
+        "question": "手里的股票要不要卖？",
+        "advice": "减仓一半。",
+        "remarks": "",
+    }
+    no_reason = manager.post_form(f"/advice/{advice_id}/edit", edit)
+    assert no_reason.status_code == 422
+    assert "须填写修改原因" in no_reason.get_data(as_text=True)
+    ok = manager.post_form(f"/advice/{advice_id}/edit", edit | {"reason": "客户补充了持仓信息"})
+    assert ok.status_code == 302
+    with demo_clients.app_context():
+        record = db.session.get(Advice, advice_id)
+        assert record.changed_after_signoff and record.change_reason == "客户补充了持仓信息"
+    assert "签署后修改" in head.get(f"/advice/review?month={month}").get_data(as_text=True)
+    minutes_locked = head.post_form(f"/advice/review?month={month}", {"minutes": "改写"})
+    assert minutes_locked.status_code == 302
+    with demo_clients.app_context():
+        assert (
+            service.get_review(1, china_today().replace(day=1)).minutes == "逐条回顾本月投资建议。"
+        )
+
+
+def test_managers_never_see_each_others_advice(demo_clients, login_as, assessed):
+    advice_id = record_id(login_as("manager").post_form("/advice/new", advice_form(assessed[0])))
+    assert login_as("mgr2").get(f"/advice/{advice_id}").status_code == 404
+    assert login_as("mgr3").get(f"/advice/{advice_id}.pdf").status_code == 404
+    assert login_as("branch_head").get(f"/advice/{advice_id}").status_code == 200
+    assert login_as("hq").get(f"/advice/{advice_id}").status_code == 200
+
+
+def test_the_pdfs_have_the_forms_text_and_a_cjk_font(demo_clients, login_as, assessed, caplog):
+    manager = login_as("manager")
+    advice_id = record_id(manager.post_form("/advice/new", advice_form(assessed[0])))
+    manager.post_form(
+        f"/advice/{advice_id}/followups",
+        {
+            "at": local(3),
+            "allocation": "五成仓位",
+            "cumulative_gain": "6.80",
+            "content": "继续持有",
+            "feedback": "认可",
+        },
+    )
+    manager.post_form(
+        f"/advice/daily?day={china_today()}",
+        {"market_broad": "券商普遍看好跨年行情", "personal": "控制仓位，均衡配置"},
+    )
+    head = login_as("branch_head")
+    month = china_today().strftime("%Y-%m")
+    expected = {
+        f"/advice/{advice_id}.pdf": ["客户投资建议跟踪表", "跟踪服务一", "6.80%", "客户反馈信息"],
+        f"/advice/daily.pdf?day={china_today()}": [
+            "每日投资建议汇总表",
+            "市场观点汇总",
+            "券商普遍看好跨年行情",
+            "个人观点总结",
+        ],
+        f"/advice/weekly.pdf?week={china_today()}": [
+            "每周投资咨询服务总结表",
+            "新增投资建议",
+            "后续跟踪服务",
+            "第五天",
+        ],
+        f"/advice/review.pdf?month={month}": ["月度投资咨询服务例会记录", "会议纪要", "李明"],
+    }
+    for url, words in expected.items():
+        client = head if "review" in url else manager
+        with caplog.at_level(logging.WARNING, logger="weasyprint"):
+            response = client.get(url)
+        assert response.mimetype == "application/pdf", url
+        reader = PdfReader(io.BytesIO(response.data))
+        content = "".join(p.extract_text() for p in reader.pages)
+        for word in words:
+            assert word in content, (url, word)
+        fonts = {
+            str(f.get_object()["/BaseFont"])
+            for p in reader.pages
+            for f in p["/Resources"]["/Font"].values()
+        }
+        assert any("CJK" in f for f in fonts), url
+    assert ".notdef" not in caplog.text
+
+
+def test_daily_summary_is_the_managers_own(demo_clients, login_as):
+    manager = login_as("manager")
+    manager.post_form("/advice/daily", {"market_broad": "震荡", "personal": "观望"})
+    head = login_as("branch_head")
+    html = head.get(f"/advice/daily?manager={_user(demo_clients, 'mgr1')}").get_data(as_text=True)
+    assert "震荡" in html
+    assert (
+        head.post_form(
+            f"/advice/daily?manager={_user(demo_clients, 'mgr1')}", {"market_broad": "改写"}
+        ).status_code
+        == 403
+    )
+    assert (
+        login_as("mgr3").get(f"/advice/daily?manager={_user(demo_clients, 'mgr1')}").status_code
+        == 404
+    )
+
+
+def _user(app, username):
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.username == username))
+
+
+def test_advice_cannot_be_dated_in_the_future(demo_clients, login_as, assessed):
+    tomorrow = (
+        datetime.combine(china_today() + timedelta(days=1), datetime.min.time())
+        + timedelta(hours=10)
+    ).strftime("%Y-%m-%dT%H:%M")
+    response = login_as("manager").post_form(
+        "/advice/new", advice_form(assessed[0], given_at=tomorrow)
+    )
+    assert response.status_code == 422
+    assert "时间不能晚于现在" in response.get_data(as_text=True)
+
+
+def test_the_clients_file_lists_its_advice(demo_clients, login_as, assessed):
+    manager = login_as("manager")
+    advice_id = record_id(manager.post_form("/advice/new", advice_form(assessed[0])))
+    page = manager.get(f"/clients/{assessed[0]}").get_data(as_text=True)
+    assert f"/advice/{advice_id}" in page and f"/advice/new?client={assessed[0]}" in page
+    assert f"/advice/{advice_id}" not in login_as("counter").get(
+        f"/clients/{assessed[0]}"
+    ).get_data(as_text=True)

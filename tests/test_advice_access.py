@@ -1,0 +1,73 @@
+"""Access matrix of the advice pages: every GET route × every role."""
+
+import pytest
+from access import uncovered_routes, wrong_statuses
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Client, User
+from portal.models.advice import Advice
+from portal.services import demo_advice
+
+MATRIX = {
+    "/advice/": [302, 200, 403, 200, 200],
+    "/advice/new": [302, 200, 403, 403, 403],
+    "/advice/{own}": [302, 200, 403, 200, 200],
+    "/advice/{colleague}": [302, 404, 403, 200, 200],
+    "/advice/{elsewhere}": [302, 404, 403, 404, 200],
+    "/advice/{own}.pdf": [302, 200, 403, 200, 200],
+    "/advice/{elsewhere}.pdf": [302, 404, 403, 404, 200],
+    "/advice/{own}/edit": [302, 200, 403, 403, 403],
+    "/advice/{colleague}/edit": [302, 404, 403, 403, 403],
+    "/advice/daily": [302, 200, 403, 200, 200],
+    "/advice/daily.pdf": [302, 200, 403, 200, 200],
+    "/advice/weekly": [302, 200, 403, 200, 200],
+    "/advice/weekly.pdf": [302, 200, 403, 200, 200],
+    "/advice/review": [302, 403, 403, 200, 200],
+    "/advice/review.pdf": [302, 403, 403, 200, 200],
+}
+
+
+def _first_of(username: str) -> int:
+    return db.session.scalar(
+        select(Advice.id)
+        .join(User, Advice.manager_id == User.id)
+        .where(User.username == username)
+        .order_by(Advice.id)
+        .limit(1)
+    )
+
+
+@pytest.fixture
+def demo_advice_data(demo_risk):
+    with demo_risk.app_context():
+        demo_advice.seed_advice()
+    return demo_risk
+
+
+def test_access_matrix(demo_advice_data, login_as):
+    """One run over the whole matrix (the demo advice takes seconds to build)."""
+    with demo_advice_data.app_context():
+        ids = {
+            "own": _first_of("mgr1"),
+            "colleague": _first_of("mgr2"),
+            "elsewhere": _first_of("mgr3"),
+        }
+        assert all(ids.values()), ids
+    assert wrong_statuses(demo_advice_data, login_as, MATRIX, ids) == []
+
+
+def test_demo_advice_has_flags_follow_ups_and_a_signed_month(demo_advice_data):
+    with demo_advice_data.app_context():
+        records = db.session.scalars(select(Advice)).all()
+        assert len(records) > 30
+        assert any(r.review_state == "flagged" for r in records)
+        assert any(len(r.followups) == 3 for r in records)
+        from portal.models.advice import MonthlyReview
+
+        assert db.session.scalar(select(MonthlyReview.signed_off_at)) is not None
+        assert db.session.scalar(select(Client.id).limit(1))
+
+
+def test_every_get_route_is_in_the_matrix(app):
+    assert uncovered_routes(app, MATRIX, {"advice"}) == []
