@@ -1,7 +1,8 @@
 # 客户服务管理门户 — the two commands of the README, and what they stand on.
 #   make run   install everything, upgrade the database, seed the demo, serve on :5000
 #   make test  install everything the tests need too, then run the whole suite
-#              (on SQLite; again on PostgreSQL when TEST_DATABASE_URL is set)
+#              (on SQLite; again on PostgreSQL when TEST_DATABASE_URL is set; the queue
+#              test on Redis too when TEST_REDIS_URL is set)
 
 PYTHON    ?= python3
 VENV      := .venv

@@ -3,6 +3,7 @@ real queue and a consumer) and the classification overview."""
 
 import io
 import logging
+import os
 import signal
 import time
 from datetime import timedelta
@@ -430,20 +431,36 @@ def test_an_export_of_nobody_is_refused(demo_clients, login_as, user_id):
     assert "没有客户" in head.get(response.headers["Location"]).get_data(as_text=True)
 
 
-@pytest.fixture
-def consumer(demo_clients):
-    """A real huey consumer (one worker thread) on the test app's SQLite queue."""
-    with demo_clients.app_context():
+# The embedded default, and Redis (several workers on several machines) when the machine has
+# one: `.ci/run` sets TEST_REDIS_URL, as it sets TEST_DATABASE_URL for PostgreSQL.
+QUEUES = ["sqlite"] + (["redis"] if os.environ.get("TEST_REDIS_URL") else [])
+
+
+@pytest.fixture(params=QUEUES)
+def consumer(request, demo_clients):
+    """A real huey consumer (one worker thread) on the test app's queue: its SQLite file, or
+    Redis (emptied before and after)."""
+    app = demo_clients
+    saved = {key: app.extensions.pop(key) for key in ("huey", "tasks") if key in app.extensions}
+    saved_url = app.config["HUEY_URL"]
+    if request.param == "redis":
+        app.config["HUEY_URL"] = os.environ["TEST_REDIS_URL"]
+    with app.app_context():
         huey = queue.huey()
-    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+        assert type(huey).__name__ == {"sqlite": "SqliteHuey", "redis": "RedisHuey"}[request.param]
+        huey.flush()
+    signals = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     worker = huey.create_consumer(
         workers=1, worker_type="thread", periodic=False, initial_delay=0.05, max_delay=0.2
     )
     worker.start()
     yield worker
     worker.stop(graceful=True)
-    for sig, handler in saved.items():
+    for sig, handler in signals.items():
         signal.signal(sig, handler)
+    huey.flush()
+    app.config["HUEY_URL"] = saved_url
+    app.extensions.update(saved)
 
 
 def test_export_through_the_queue_and_a_consumer_with_htmx_progress(small_book, login_as, consumer):
@@ -569,10 +586,11 @@ def test_overview_for_a_manager_chosen_by_hq_and_scope(demo_clients, login_as, u
 
 
 def test_the_queue_backend_follows_huey_url(tmp_path):
-    from huey import MemoryHuey, SqliteHuey
+    from huey import MemoryHuey, RedisHuey, SqliteHuey
 
     sqlite = queue.make_huey(f"sqlite:///{tmp_path / 'q' / 'huey.db'}")
     assert isinstance(sqlite, SqliteHuey) and (tmp_path / "q").is_dir()
+    assert isinstance(queue.make_huey("redis://queue.internal:6379/0"), RedisHuey)
     assert isinstance(queue.make_huey("memory://"), MemoryHuey)
     with pytest.raises(ValueError):
         queue.make_huey("ftp://nowhere")
