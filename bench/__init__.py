@@ -1,4 +1,5 @@
-"""Benchmark of the client data at scale: 100,000 clients, 2.4 million monthly figures, SQLite.
+"""Benchmark of the client data at scale: 100,000 clients, 2.4 million monthly figures, on
+SQLite or PostgreSQL.
 
 ``python -m bench`` (or ``make bench``):
 
@@ -13,6 +14,15 @@
    clients) and as a manager (1,000 clients); 附件3 of one client as PDF/A (median of 20 warm
    requests, budget 250 ms) and the batch export of a 300-client book (budget 60 s), with
    their sizes; 附件4 of a manager and the classification overview of a branch and of HQ.
+
+``python -m bench --postgres URL`` (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/bench``,
+a database of its own whose name contains ``bench``: its ``public`` schema is dropped) builds or
+reuses ``bench.db`` as above, then loads the same data into PostgreSQL: the schema through the
+migrations, as the app creates it, then every row copied out of the SQLite file with ``COPY``
+(as a superuser without a foreign-key check per row, like a restore), the id sequences set past
+the largest ids, and ``ANALYZE`` (a restored database gets its statistics from autovacuum soon
+anyway; the bench does not wait for it). No ``VACUUM``: as after a restore, the visibility map
+is not yet set. Then it runs the same measurements, the same code, against PostgreSQL.
 
 Exit status 1 when a budget is exceeded.
 """
@@ -56,13 +66,16 @@ BAND_MIX = [
 ]
 
 
-def make_app(path: Path):
+def make_app(database: Path | str):
+    """The app on the SQLite file ``database`` (a path) or on a database URL (a str)."""
     from portal import create_app
 
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     return create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "SQLALCHEMY_DATABASE_URI": (
+                f"sqlite:///{database}" if isinstance(database, Path) else database
+            ),
             "SECRET_KEY": "bench",
             "TESTING": True,
             "SERVER_NAME": None,
@@ -267,11 +280,94 @@ def _insert_figures(levels) -> None:
     session.execute(text("DROP TABLE bench_levels"))
 
 
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+def load_postgres(source: Path, url: str) -> float:
+    """Give the PostgreSQL database at ``url`` the migrations' schema (its ``public`` schema is
+    dropped first), copy every row of the SQLite file ``source`` into it, set the sequences
+    and ANALYZE; return the seconds it took."""
+    import sqlite3
+
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from portal.extensions import db
+
+    started = time.perf_counter()
+    app = make_app(url)
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        step = _timer("  schema (migrations)")
+        source_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        raw = db.engine.raw_connection()
+        try:
+            pg = raw.driver_connection
+            with pg.cursor() as cursor:
+                superuser = cursor.execute(
+                    "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+                ).fetchone()[0]
+                if superuser:  # a restore's speed: no foreign-key check per copied row
+                    cursor.execute("SET LOCAL session_replication_role = replica")
+                for table in db.metadata.sorted_tables:
+                    _copy_table(source_db, cursor, table)
+                    if table.name in ("clients", "client_monthly_figures"):
+                        step(f"  copy {table.name}")
+            pg.commit()
+        finally:
+            raw.close()
+            source_db.close()
+        step("  copy the other tables")
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
+        step("  ANALYZE")
+        db.engine.dispose()
+    return time.perf_counter() - started
+
+
+def _copy_table(source_db, cursor, table) -> None:
+    """COPY the rows of ``table`` from SQLite; then set its id sequence past the largest id.
+
+    SQLite's values go through as text: dates and times are ISO strings, booleans 0/1, money
+    the floats SQLite stores (rounded to the column's scale by PostgreSQL), JSON its text."""
+    columns = ", ".join(f'"{column.name}"' for column in table.columns)
+    rows = source_db.execute(f'SELECT {columns} FROM "{table.name}"')
+    with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)
+    for column in table.primary_key.columns:
+        sequence = cursor.execute(
+            "SELECT pg_get_serial_sequence(%s, %s)", (table.name, column.name)
+        ).fetchone()[0]
+        if sequence:
+            cursor.execute(
+                f'SELECT setval(%s, COALESCE(MAX("{column.name}"), 0) + 1, false) '
+                f'FROM "{table.name}"',
+                (sequence,),
+            )
+
+
+def _upgrade(database: Path | str) -> None:
+    """Bring ``database`` up to the latest migration (a bench.db built before a newer one)."""
+    from flask_migrate import upgrade
+
+    from portal.extensions import db
+
+    app = make_app(database)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
 # --------------------------------------------------------------------------- measuring
 
 
-def measure(path: Path) -> list[tuple[str, str, str]]:
-    """Run the measurements on the database at ``path``; return rows (what, result, verdict)."""
+def measure(database: Path | str) -> list[tuple[str, str, str]]:
+    """Run the measurements on ``database`` (a SQLite file, or a database URL); return rows
+    (what, result, verdict)."""
     from flask_migrate import upgrade
     from sqlalchemy import func, select
 
@@ -280,7 +376,7 @@ def measure(path: Path) -> list[tuple[str, str, str]]:
     from portal.services import classification
 
     results: list[tuple[str, str, str]] = []
-    app = make_app(path)
+    app = make_app(database)
     year = date.today().year
     with app.app_context():
         upgrade()  # a database built before a newer migration is brought up to date
@@ -565,9 +661,25 @@ def _archive_manager(count: int):
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--rebuild", action="store_true", help="build bench/data/bench.db again")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="measure on this PostgreSQL database (its name must contain 'bench'; its public "
+        "schema is replaced), e.g. postgresql+psycopg://postgres@127.0.0.1:5432/bench",
+    )
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.postgres:
+        from sqlalchemy.engine import make_url
+
+        url = make_url(args.postgres)
+        if url.get_backend_name() != "postgresql" or "bench" not in (url.database or ""):
+            parser.error("--postgres needs the URL of a PostgreSQL database named *bench*")
     DATA.mkdir(parents=True, exist_ok=True)
-    if "--rebuild" in argv:
+    if args.rebuild:
         BUILT.unlink(missing_ok=True)
     if BUILT.exists():
         print(f"reusing {BUILT} (--rebuild to build it again)")
@@ -577,10 +689,18 @@ def main(argv: list[str] | None = None) -> int:
         build_seconds = build(BUILT)
         print(f"{'  built in':<40} {build_seconds:7.1f} s")
     shutil.copyfile(BUILT, RUN)
+    load_seconds = None
     try:
-        results = measure(RUN)
+        if args.postgres:
+            _upgrade(RUN)
+            print(f"loading it into {url.render_as_string(hide_password=True)}")
+            load_seconds = load_postgres(RUN, args.postgres)
+            print(f"{'  loaded in':<40} {load_seconds:7.1f} s")
+        results = measure(args.postgres or RUN)
     finally:
         RUN.unlink(missing_ok=True)
+    if load_seconds is not None:
+        results.insert(0, ("load into PostgreSQL, ANALYZE", f"{load_seconds:.1f} s", "info"))
     if build_seconds is not None:
         results.insert(0, ("build the database", f"{build_seconds:.1f} s", "info"))
     width = max(len(what) for what, _, _ in results)
