@@ -94,6 +94,7 @@ class VisitEvaluation(Audited, db.Model):
 
     __tablename__ = "visit_evaluations"
     __audit_label__ = "登门拜访自我评估"
+    __audit_parent__ = ("contacts", "contact_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(
@@ -119,6 +120,7 @@ class VisitEvaluationItem(Audited, db.Model):
 
     __tablename__ = "visit_evaluation_items"
     __audit_label__ = "自我评估项"
+    __audit_parent__ = ("visit_evaluations", "evaluation_id")
     __table_args__ = (
         UniqueConstraint("evaluation_id", "aspect"),
         CheckConstraint(_in("aspect", visits.ASPECTS), name="aspect_known"),
@@ -148,6 +150,7 @@ class VisitReadiness(Audited, db.Model):
 
     __tablename__ = "visit_readiness"
     __audit_label__ = "拜访前准备检查"
+    __audit_parent__ = ("contacts", "contact_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(
@@ -217,6 +220,7 @@ class Consultation(Audited, db.Model):
 
     __tablename__ = "work_log_consultations"
     __audit_label__ = "理财咨询"
+    __audit_parent__ = ("work_logs", "log_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     log_id: Mapped[int] = mapped_column(

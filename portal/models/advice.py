@@ -116,6 +116,7 @@ class AdviceFollowUp(Audited, db.Model):
 
     __tablename__ = "advice_followups"
     __audit_label__ = "跟踪服务"
+    __audit_parent__ = ("advice_records", "advice_id")
     __table_args__ = (
         CheckConstraint("number BETWEEN 1 AND 3", name="at_most_three"),
         Index("uq_advice_followups_number", "advice_id", "number", unique=True),

@@ -2,9 +2,24 @@
 
 Rows are written by session events, never by views: ``after_flush`` sees each audited
 object's attribute history and inserts one row per field that was set, changed or removed.
+
+Deleted rows are collected by a mapper-level ``after_delete`` event, which fires for every row
+the flush deletes — an explicit ``session.delete``, a ``delete-orphan`` removal from a parent's
+list and a cascade alike — whereas ``session.deleted`` holds only the explicit ones. Children
+that the database would delete by ``ON DELETE CASCADE`` (``passive_deletes``) without the ORM
+ever seeing them are loaded and deleted through the ORM in ``before_flush``, so they are
+recorded too. Bulk ``DELETE``/``UPDATE`` statements bypass all of this; the services do not use
+them for audited models.
+
+A part of a record (a client's 相关人物 and 月度数据, a row of a work log, the self-evaluation
+of a visit …) declares its parent with ``__audit_parent__ = (parent table, FK attribute)``;
+its rows carry the parent's ``parent_type``/``parent_id`` so that the parent's history shows
+them, even after the part is deleted. A part is always seen by whoever sees its parent (its
+scope rule is the parent's: ``services.scope``), so the parent's history may show it.
 """
 
 import contextvars
+import json
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,8 +29,9 @@ from flask_login import current_user
 from sqlalchemy import ForeignKey, Index, String, Text, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from portal.domain.beijing import to_local
 from portal.extensions import db
-from portal.models.base import CHINA_OFFSET, Audited, BigId, utcnow
+from portal.models.base import Audited, BigId, utcnow
 
 SECRET = "******"
 
@@ -24,7 +40,10 @@ _cli_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("cli_act
 
 class AuditLog(db.Model):
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_record", "record_type", "record_id", "id"),)
+    __table_args__ = (
+        Index("ix_audit_log_record", "record_type", "record_id", "id"),
+        Index("ix_audit_log_parent", "parent_type", "parent_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -37,6 +56,9 @@ class AuditLog(db.Model):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     request_id: Mapped[str | None] = mapped_column(String(40))
+    # The record this one is a part of (``__audit_parent__``), else NULL.
+    parent_type: Mapped[str | None] = mapped_column(String(40))
+    parent_id: Mapped[int | None] = mapped_column(BigId)
 
     user = relationship("User", lazy="joined")
 
@@ -67,10 +89,28 @@ def _text(value) -> str | None:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, datetime):  # stored naive UTC, written as Beijing time
-        return (value + CHINA_OFFSET).isoformat(sep=" ", timespec="seconds")
+        return to_local(value).isoformat(sep=" ", timespec="seconds")
     if isinstance(value, date | Decimal):
         return str(value)
+    if isinstance(value, list | dict):  # JSON columns: kept as JSON, readable again
+        return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
+
+
+def _value_before(obj, key: str):
+    """The value of ``key`` as it was loaded (before this flush's change), else as it is."""
+    history = inspect(obj).attrs[key].history
+    return history.deleted[0] if history.deleted else getattr(obj, key)
+
+
+def _parent_of(obj, action: str) -> tuple[str | None, int | None]:
+    """(parent table, parent id) of a part of a record (``__audit_parent__``), else (None, None)."""
+    declared = getattr(type(obj), "__audit_parent__", None)
+    if declared is None:
+        return None, None
+    table, key = declared
+    parent_id = _value_before(obj, key) if action == "delete" else getattr(obj, key)
+    return (table, parent_id) if parent_id is not None else (None, None)
 
 
 def _rows_for(obj, action: str) -> list[dict]:
@@ -87,8 +127,7 @@ def _rows_for(obj, action: str) -> list[dict]:
             if new is None:
                 continue
         elif action == "delete":
-            old = history.deleted[0] if history.deleted else getattr(obj, key)
-            new = None
+            old, new = _value_before(obj, key), None
             if old is None:
                 continue
         else:
@@ -122,6 +161,9 @@ def record_view(obj, field: str) -> None:
     )
 
 
+_DELETED = "audit_deleted"  # key in ``session.info``: the audited objects the flush deleted
+
+
 @event.listens_for(Session, "before_flush")
 def _refuse_audit_changes(session, flush_context, instances):
     for obj in list(session.dirty) + list(session.deleted):
@@ -129,17 +171,52 @@ def _refuse_audit_changes(session, flush_context, instances):
             raise PermissionError("留痕记录只可追加，不可修改或删除")
 
 
+@event.listens_for(Session, "before_flush")
+def _delete_audited_children(session, flush_context, instances) -> None:
+    """Delete through the ORM the audited children a deleted object's ``delete`` cascade
+    reaches but that are not loaded (``passive_deletes``: the database would remove them
+    unseen), and load what is expired of every deleted object, so its old values are known."""
+    session.info[_DELETED] = []
+    pending = [obj for obj in session.deleted if isinstance(obj, Audited)]
+    seen = set()
+    while pending:
+        obj = pending.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        state = inspect(obj)
+        for key in set(state.mapper.column_attrs.keys()) & state.unloaded:
+            getattr(obj, key)
+        for rel in state.mapper.relationships:
+            if not rel.cascade.delete or not issubclass(rel.mapper.class_, Audited):
+                continue
+            value = getattr(obj, rel.key)
+            children = value if rel.uselist else ([value] if value is not None else [])
+            for child in children:
+                if child not in session.deleted:
+                    session.delete(child)
+                pending.append(child)
+
+
+@event.listens_for(Audited, "after_delete", propagate=True)
+def _collect_deleted(mapper, connection, target):
+    session = inspect(target).session
+    if session is not None:
+        session.info.setdefault(_DELETED, []).append(target)
+
+
 @event.listens_for(Session, "after_flush")
 def _write_audit_rows(session, flush_context):
     changes = [(obj, "insert") for obj in session.new]
     changes += [(obj, "update") for obj in session.dirty if session.is_modified(obj)]
-    changes += [(obj, "delete") for obj in session.deleted]
+    changes += [(obj, "delete") for obj in session.info.pop(_DELETED, [])]
     user_id, actor, request_id = current_actor()
     now = utcnow()
     rows = []
     for obj, action in changes:
         if not isinstance(obj, Audited):
             continue
+        parent_type, parent_id = _parent_of(obj, action)
         for row in _rows_for(obj, action):
             row.update(
                 at=now,
@@ -149,6 +226,8 @@ def _write_audit_rows(session, flush_context):
                 record_id=obj.id,
                 action=action,
                 request_id=request_id,
+                parent_type=parent_type,
+                parent_id=parent_id,
             )
             rows.append(row)
     if rows:

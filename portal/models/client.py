@@ -283,6 +283,7 @@ class RelatedPerson(Audited, db.Model):
 
     __tablename__ = "client_related_persons"
     __audit_label__ = "相关人物"
+    __audit_parent__ = ("clients", "client_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(
@@ -303,6 +304,7 @@ class MonthlyFigure(Audited, db.Model):
 
     __tablename__ = "client_monthly_figures"
     __audit_label__ = "月度数据"
+    __audit_parent__ = ("clients", "client_id")
     __table_args__ = (
         UniqueConstraint("client_id", "month"),
         CheckConstraint("traded_amount >= 0", name="traded_not_negative"),

@@ -34,6 +34,7 @@ class Attachment(Audited, db.Model):
 
     __tablename__ = "attachments"
     __audit_label__ = "扫描件"
+    __audit_parent__ = ("clients", "client_id")
     __table_args__ = (
         CheckConstraint(
             "content_type IN ('application/pdf', 'image/jpeg', 'image/png')", name="type_known"
@@ -63,6 +64,7 @@ class RiskAssessment(Audited, db.Model):
 
     __tablename__ = "risk_assessments"
     __audit_label__ = "风险承受能力评估"
+    __audit_parent__ = ("clients", "client_id")
     __table_args__ = (
         CheckConstraint("level IN ('极低', '低', '中', '高')", name="level_known"),
         Index("ix_risk_assessments_client_taken", "client_id", "taken_at"),
@@ -96,6 +98,7 @@ class RiskDisclosure(Audited, db.Model):
 
     __tablename__ = "risk_disclosures"
     __audit_label__ = "风险揭示书"
+    __audit_parent__ = ("clients", "client_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(

@@ -1,37 +1,186 @@
-"""Reading the audit trail (the rows themselves are written by session events)."""
+"""Reading the audit trail (the rows themselves are written by session events).
 
-from sqlalchemy import select
+The history of a record is its own rows and those of its parts (``__audit_parent__``: a
+client's 相关人物 and 月度数据, a work log's 理财咨询 rows, a visit's self-evaluation and its
+items …), deleted parts included: their rows carry the parent. Values are shown as the forms
+show them: choice codes as their labels, ids of users, branches and clients as names (with the
+id), the commission rate as 万分之…, screening hits as the phrases found. Numbers of people are
+masked (SPEC §8).
+"""
 
-from portal.domain.idcard import mask_mobile
+import ast
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import Column, and_, literal, or_, select
+from sqlalchemy.sql.visitors import replacement_traverse
+
+from portal.domain import suitability, supplementary, visits
+from portal.domain.idcard import ID_TYPES, mask_mobile
 from portal.extensions import db
-from portal.models import AuditLog
+from portal.models import AuditLog, Branch, Client, User
+from portal.models.activity import WEEKLY_STATUSES
+from portal.models.advice import REVIEW_STATES
+from portal.models.audit import SECRET
 from portal.models.base import Audited
+from portal.models.client import THRESHOLD_STATUSES
+from portal.models.org import ROLES
+from portal.services import scope
+from portal.services.attachments import KINDS as ATTACHMENT_KINDS
 from portal.services.scope import RULES
+
+ACTIONS = {"insert": "新增", "update": "修改", "delete": "删除", "view": "查看完整信息"}
+
+
+def _audited_models() -> dict[str, type]:
+    return {
+        mapper.class_.__tablename__: mapper.class_
+        for mapper in db.Model.registry.mappers
+        if issubclass(mapper.class_, Audited)
+    }
 
 
 def audited_model(table_name: str) -> type | None:
     """The audited model of a table, if records of it can be loaded through scope."""
-    for mapper in db.Model.registry.mappers:
-        cls = mapper.class_
-        if issubclass(cls, Audited) and cls.__tablename__ == table_name and cls in RULES:
-            return cls
-    return None
+    cls = _audited_models().get(table_name)
+    return cls if cls is not None and cls in RULES else None
 
 
-def history_of(record) -> list[AuditLog]:
-    """Every audit row of one record: the newest change first, its fields in order."""
+# --- which records: the record and its parts ---------------------------------------------
+
+
+def _parent_tables() -> set[str]:
+    return {
+        cls.__audit_parent__[0]
+        for cls in _audited_models().values()
+        if getattr(cls, "__audit_parent__", None)
+    }
+
+
+def _matching(type_column, id_column, keys: set[tuple[str, int]]):
+    by_type = defaultdict(set)
+    for record_type, record_id in keys:
+        by_type[record_type].add(record_id)
+    return or_(*(and_(type_column == t, id_column.in_(sorted(ids))) for t, ids in by_type.items()))
+
+
+def records_of(record_type: str, record_id: int) -> set[tuple[str, int]]:
+    """The record and every part of it (and parts of parts) the trail knows, deleted ones too."""
+    found = {(record_type, record_id)}
+    frontier = set(found)
+    parents = _parent_tables()
+    while frontier := {key for key in frontier if key[0] in parents}:
+        rows = db.session.execute(
+            select(AuditLog.record_type, AuditLog.record_id)
+            .where(_matching(AuditLog.parent_type, AuditLog.parent_id, frontier))
+            .distinct()
+        )
+        frontier = {(t, i) for t, i in rows} - found
+        found |= frontier
+    return found
+
+
+def history_of(record_type: str, record_id: int) -> list[AuditLog]:
+    """Every audit row of a record and of its parts: the newest change first, its fields in
+    order."""
     return db.session.scalars(
         select(AuditLog)
-        .where(AuditLog.record_type == record.__tablename__, AuditLog.record_id == record.id)
+        .where(
+            _matching(AuditLog.record_type, AuditLog.record_id, records_of(record_type, record_id))
+        )
         .order_by(AuditLog.at.desc(), AuditLog.id)
     ).all()
 
 
-def field_label(model: type, field: str) -> str:
-    """The Chinese label of a column (``info={"label": ...}``), or its name."""
-    column = model.__table__.columns.get(field)
-    return column.info.get("label", field) if column is not None else field
+# --- a deleted record ----------------------------------------------------------------------
 
+
+def _python_value(column: Column, text: str | None):
+    if text is None:
+        return None
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        return text
+    if python_type is int:
+        return int(text)
+    if python_type is str:
+        return text
+    raise ValueError(f"{column.key} is not compared by scope")
+
+
+def deleted_record_visible(model: type, record_id: int) -> bool:
+    """Whether the current user may read the trail of a deleted record: it no longer exists,
+    the trail saw it deleted, and the record's scope rule admits its last values (those the
+    delete rows kept) as it admitted the record itself."""
+    if not 0 < record_id < 2**31 or db.session.get(model, record_id) is not None:
+        return False
+    last = {
+        row.field: row.old_value
+        for row in db.session.scalars(
+            select(AuditLog).where(
+                AuditLog.record_type == model.__tablename__,
+                AuditLog.record_id == record_id,
+                AuditLog.action == "delete",
+            )
+        )
+    }
+    if not last:
+        return False
+    table = model.__table__
+    failed = []
+
+    def replace(element):
+        if isinstance(element, Column) and element.table is table:
+            try:
+                value = _python_value(element, last.get(element.key))
+            except ValueError:
+                failed.append(element.key)
+                return None
+            return literal(value, type_=element.type)
+        return None
+
+    rule = replacement_traverse(scope.clause(model), {}, replace)
+    if failed:
+        return False
+    return db.session.scalar(select(literal(1)).where(rule)) is not None
+
+
+# --- how values are shown --------------------------------------------------------------------
+
+
+def _labels(choices) -> dict[str, str]:
+    return {code: choice.label for code, choice in choices.items()}
+
+
+CHOICES: dict[tuple[str, str], dict[str, str]] = {
+    ("clients", "id_type"): dict(ID_TYPES),
+    ("clients", "habit"): _labels(supplementary.HABITS),
+    ("clients", "value_class"): _labels(supplementary.VALUE_CLASSES),
+    ("clients", "decision_style"): _labels(supplementary.DECISION_STYLES),
+    ("users", "role"): ROLES,
+    ("turnover_thresholds", "status"): THRESHOLD_STATUSES,
+    ("contacts", "kind"): visits.KINDS,
+    ("contacts", "status"): visits.STATUSES,
+    ("visit_evaluation_items", "aspect"): visits.ASPECTS,
+    ("weekly_summaries", "status"): WEEKLY_STATUSES,
+    ("advice_records", "review_state"): REVIEW_STATES,
+    ("advice_records", "product_code"): {
+        code: product.label for code, product in suitability.PRODUCTS.items()
+    },
+    ("risk_disclosures", "kind"): suitability.DISCLOSURE_TYPES,
+    ("attachments", "kind"): ATTACHMENT_KINDS,
+}
+"""Columns holding a code → the labels of its choices (the models' and domain's own)."""
+
+MULTI_CHOICES = {("clients", "product_preferences"): _labels(supplementary.PRODUCT_PREFERENCES)}
+"""Columns holding several codes in one string."""
+
+MONTHS = {("clients", "figures_month"), ("client_monthly_figures", "month")}
+MONTHS |= {("advice_monthly_reviews", "month")}
 
 # Numbers masked on the history page as everywhere else (SPEC §8): the trail keeps them whole,
 # the page shows them masked; the client's file has the logged "显示完整".
@@ -40,10 +189,187 @@ MASKED_IN_HISTORY = {
     "client_related_persons": {"phone"},
 }
 
+PART_TITLES = {
+    "client_related_persons": "name",
+    "client_monthly_figures": "month",
+    "work_log_consultations": "client_id",
+    "visit_evaluation_items": "aspect",
+    "attachments": "original_name",
+    "risk_assessments": "taken_at",
+    "risk_disclosures": "kind",
+    "advice_followups": "number",
+}
+"""The field naming a part of a record on its parent's history ("相关人物 张三：…")."""
+
+NAMED = {
+    "users": (User, lambda user: user.display_name),
+    "branches": (Branch, lambda branch: branch.name),
+    "clients": (Client, lambda client: client.name),
+}
+"""Tables whose ids are shown with a name: the model and how to name a row."""
+
+
+def field_label(model: type, field: str) -> str:
+    """The Chinese label of a column (``info={"label": ...}``), or its name."""
+    column = model.__table__.columns.get(field)
+    return column.info.get("label", field) if column is not None else field
+
+
+def _target_table(record_type: str, field: str) -> str | None:
+    model = _audited_models().get(record_type)
+    column = model.__table__.columns.get(field) if model is not None else None
+    if column is None:
+        return None
+    for key in column.foreign_keys:
+        if key.column.table.name in NAMED:
+            return key.column.table.name
+    return None
+
+
+def _hits(value: str) -> str:
+    """Screening hits (a JSON list; older rows: a Python repr) as the phrases found."""
+    try:
+        hits = json.loads(value)
+    except ValueError:
+        try:
+            hits = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            return value
+    if not isinstance(hits, list):
+        return value
+    if not hits:
+        return "无"
+    return "；".join(
+        f"「{hit.get('matched', '')}」（{hit.get('name', '')}）"
+        if isinstance(hit, dict)
+        else str(hit)
+        for hit in hits
+    )
+
+
+def _commission(value: str) -> str:
+    from portal.templating import commission  # the file's own format; templating imports us
+
+    try:
+        return commission(Decimal(value))
+    except InvalidOperation:
+        return value
+
+
+class _Shower:
+    """Shows values of audit rows; names of referenced users, branches and clients are read
+    once for all the rows of a page."""
+
+    def __init__(self, entries: list[AuditLog]):
+        wanted = defaultdict(set)
+        for entry in entries:
+            target = _target_table(entry.record_type, entry.field)
+            if target is None:
+                continue
+            for value in (entry.old_value, entry.new_value):
+                if value and value.isdigit():
+                    wanted[target].add(int(value))
+        self.names: dict[tuple[str, int], str] = {}
+        for table, ids in wanted.items():
+            model, name = NAMED[table]
+            for row in db.session.scalars(select(model).where(model.id.in_(sorted(ids)))):
+                self.names[(table, row.id)] = name(row)
+
+    def value(self, record_type: str, field: str, value: str | None) -> str | None:
+        if value is None or value == SECRET:
+            return value
+        key = (record_type, field)
+        if field in MASKED_IN_HISTORY.get(record_type, ()):
+            return mask_mobile(value)
+        if key in CHOICES:
+            return CHOICES[key].get(value, value)
+        if key in MULTI_CHOICES:
+            labels = MULTI_CHOICES[key]
+            return "、".join(labels.get(code, code) for code in value) or "无"
+        if key in MONTHS:
+            return value[:7]
+        if field == "commission_rate":
+            return _commission(value)
+        if field == "screening_hits":
+            return _hits(value)
+        target = _target_table(record_type, field)
+        if target is not None and value.isdigit():
+            name = self.names.get((target, int(value)))
+            return f"{name}（#{value}）" if name else f"#{value}"
+        return value
+
 
 def shown_value(entry: AuditLog, which: str) -> str | None:
     """The old or new value of an audit row as the history page shows it."""
     value = entry.old_value if which == "old" else entry.new_value
-    if value and entry.field in MASKED_IN_HISTORY.get(entry.record_type, ()):
-        return mask_mobile(value)
-    return value
+    return _Shower([entry]).value(entry.record_type, entry.field, value)
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One line of a history page."""
+
+    at: datetime
+    who: str
+    action: str
+    what: str
+    old: str | None
+    new: str | None
+    request_id: str
+
+
+def _part_titles(entries: list[AuditLog], shower: _Shower) -> dict[tuple[str, int], str]:
+    """The name of each part on the page, from its trail (its last known value)."""
+    titles = {}
+    for entry in sorted(entries, key=lambda e: e.id):
+        if PART_TITLES.get(entry.record_type) != entry.field:
+            continue
+        value = entry.new_value if entry.new_value is not None else entry.old_value
+        if value is not None:
+            titles[(entry.record_type, entry.record_id)] = shower.value(
+                entry.record_type, entry.field, value
+            )
+    return titles
+
+
+def history_lines(record_type: str, record_id: int) -> list[HistoryLine]:
+    """The history page of a record: its own changes and those of its parts, labelled."""
+    entries = history_of(record_type, record_id)
+    models = _audited_models()
+    shower = _Shower(entries)
+    titles = _part_titles(entries, shower)
+    lines = []
+    for entry in entries:
+        model = models.get(entry.record_type)
+        what = field_label(model, entry.field) if model is not None else entry.field
+        if (entry.record_type, entry.record_id) != (record_type, record_id):
+            label = model.__audit_label__ if model is not None else entry.record_type
+            title = titles.get((entry.record_type, entry.record_id)) or f"#{entry.record_id}"
+            what = f"{label} {title}：{what}"
+        lines.append(
+            HistoryLine(
+                at=entry.at,
+                who=entry.user.display_name if entry.user else entry.actor,
+                action=ACTIONS.get(entry.action, entry.action),
+                what=what,
+                old=shower.value(entry.record_type, entry.field, entry.old_value),
+                new=shower.value(entry.record_type, entry.field, entry.new_value),
+                request_id=(entry.request_id or "")[:8],
+            )
+        )
+    return lines
+
+
+def record_title(record) -> str:
+    """How the history page names a record: its own name if it has one, else its client or
+    manager and its number."""
+    if type(record).__str__ is not object.__str__:
+        return str(record)
+    parts = []
+    for attr in ("client", "manager"):
+        related = getattr(record, attr, None)
+        if related is not None:
+            parts.append(str(related))
+            break
+    parts.append(f"#{record.id}")
+    return " ".join(parts)
