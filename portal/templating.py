@@ -1,5 +1,5 @@
-"""Template helpers: the role-based navigation, time display, and rendering with the
-status codes htmx expects (422 for a form with errors)."""
+"""Template helpers: the navigation and ``can(action)`` (both read the permission table), time
+display, and rendering with the status codes htmx expects (422 for a form with errors)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,10 +8,11 @@ from decimal import Decimal
 from flask import Flask, render_template, request
 from flask_login import current_user
 
+from portal.domain.beijing import to_local
 from portal.domain.idcard import mask_mobile
-from portal.models import ROLES
-from portal.models.base import CHINA_OFFSET
+from portal.models import ROLES, User
 from portal.services.audit import field_label, shown_value
+from portal.services.permissions import can, permits
 
 WAN = Decimal(10000)
 CENT = Decimal("0.01")
@@ -19,42 +20,55 @@ CENT = Decimal("0.01")
 
 @dataclass(frozen=True)
 class NavItem:
+    """A menu entry, shown to whoever may do the ``action`` its page requires (None: every
+    signed-in user). ``only`` narrows the menu, never the permission: the page keeps a lighter
+    menu for a role that may open it but does not work there day to day, or labels one page
+    differently by role."""
+
     label: str
     endpoint: str
-    roles: frozenset[str]
+    action: str | None
+    only: frozenset[str] | None = None
+
+    def shown_to(self, user: User) -> bool:
+        return (self.action is None or permits(user, self.action)) and (
+            self.only is None or user.role in self.only
+        )
 
 
-ALL_ROLES = frozenset(ROLES)
+# HQ may open the managers' daily work (contacts, logs, weeks) but does not work there day to
+# day: its menu leaves them out.
+DAY_TO_DAY = frozenset({"manager", "branch_head"})
 
-# The navigation, by role. Later capabilities add their entries here.
+# The navigation. Later capabilities add their entries here.
 NAVIGATION: list[NavItem] = [
-    NavItem("首页", "main.home", ALL_ROLES),
-    NavItem("客户", "clients.index", ALL_ROLES),
-    NavItem("待补填评估", "risk.pending", frozenset({"manager", "branch_head"})),
-    NavItem("拜访记录", "activities.contact_list", frozenset({"manager", "branch_head"})),
-    NavItem("工作日志", "activities.logs", frozenset({"manager", "branch_head"})),
-    NavItem("周工作总结", "activities.weeks", frozenset({"manager"})),
-    NavItem("周工作总结", "activities.branch_week", frozenset({"branch_head"})),
-    NavItem("投资建议", "advice.index", frozenset({"manager", "branch_head", "hq"})),
-    NavItem("分类概览", "reports.overview_page", frozenset({"manager", "branch_head", "hq"})),
-    NavItem("分类汇总表", "reports.annex4", frozenset({"manager", "branch_head", "hq"})),
-    NavItem("新开户风险分类表", "risk.daily", frozenset({"counter", "branch_head", "hq"})),
-    NavItem("分类标准", "classification.thresholds", frozenset({"hq", "branch_head"})),
-    NavItem("本部人员", "admin.users", frozenset({"branch_head"})),
-    NavItem("营业部管理", "admin.branches", frozenset({"hq"})),
-    NavItem("用户管理", "admin.users", frozenset({"hq"})),
+    NavItem("首页", "main.home", None),
+    NavItem("客户", "clients.index", None),
+    NavItem("待补填评估", "risk.pending", "risk.pending"),
+    NavItem("拜访记录", "activities.contact_list", "work.read", DAY_TO_DAY),
+    NavItem("工作日志", "activities.logs", "work.read", DAY_TO_DAY),
+    NavItem("周工作总结", "activities.weeks", "work.read", frozenset({"manager"})),
+    NavItem("周工作总结", "activities.branch_week", "weeks.branch", frozenset({"branch_head"})),
+    NavItem("投资建议", "advice.index", "advice.read"),
+    NavItem("分类概览", "reports.overview_page", "reports.read"),
+    NavItem("分类汇总表", "reports.annex4", "reports.read"),
+    NavItem("新开户风险分类表", "risk.daily", "risk.daily_report"),
+    NavItem("分类标准", "classification.thresholds", "thresholds.manage"),
+    NavItem("本部人员", "admin.users", "users.read", frozenset({"branch_head"})),
+    NavItem("营业部管理", "admin.branches", "branches.manage"),
+    NavItem("用户管理", "admin.users", "users.read", frozenset({"hq"})),
 ]
 
 
-def navigation_for(role: str) -> list[NavItem]:
-    return [item for item in NAVIGATION if role in item.roles]
+def navigation_for(user: User) -> list[NavItem]:
+    return [item for item in NAVIGATION if item.shown_to(user)]
 
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """A stored naive-UTC timestamp shown in China Standard Time."""
     if value is None:
         return ""
-    return (value + CHINA_OFFSET).strftime(fmt)
+    return to_local(value).strftime(fmt)
 
 
 def money(value: Decimal | None) -> str:
@@ -93,8 +107,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["ROLES"] = ROLES
     app.jinja_env.globals["audit_field_label"] = field_label
     app.jinja_env.globals["audit_value"] = shown_value
+    app.jinja_env.globals["can"] = can
 
     @app.context_processor
     def inject():
-        nav = navigation_for(current_user.role) if current_user.is_authenticated else []
+        nav = navigation_for(current_user) if current_user.is_authenticated else []
         return {"nav_items": nav}

@@ -3,12 +3,13 @@
 Every list query goes through :func:`scoped` and every record loaded by id through
 :func:`get_or_404`; a record outside the user's scope is a 404, never a hint that it exists.
 A model without a rule here cannot be loaded through scope at all (fail closed).
+Which *actions* a role may take (the view decorators, the templates' buttons) is the table of
+:mod:`portal.services.permissions`.
 """
 
 from collections.abc import Callable
-from functools import wraps
 
-from flask import abort, current_app
+from flask import abort
 from flask_login import current_user
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
@@ -181,20 +182,3 @@ def get_or_404(model: type, record_id: int, user: User | None = None):
     if record is None:
         abort(404)
     return record
-
-
-def roles_required(*roles: str):
-    """View decorator: only these roles may use the page (403 for the others)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return current_app.login_manager.unauthorized()
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator

@@ -8,9 +8,6 @@ from portal.domain import visits, workdays
 
 bp = Blueprint("activities", __name__, url_prefix="/work")
 
-CONTACT_READERS = ("manager", "branch_head", "hq")
-"""Who sees contacts (counter staff keep accounts, not visits)."""
-
 
 @bp.record_once
 def _template_globals(state):
@@ -32,7 +29,6 @@ def _template_globals(state):
             "contacts_panel": panels.contacts_panel,
             "visit_count": panels.visit_count,
             "manager_day": panels.manager_day,
-            "CONTACT_READERS": CONTACT_READERS,
         }
     )
 

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.args import date_arg, int_arg
-from portal.blueprints.activities import CONTACT_READERS, bp
+from portal.blueprints.activities import bp
 from portal.blueprints.activities.forms import (
     CompleteForm,
     ContactForm,
@@ -15,14 +15,13 @@ from portal.blueprints.activities.forms import (
     ReadinessForm,
 )
 from portal.blueprints.activities.panels import PANEL_PREFIX, contacts_panel
+from portal.domain.beijing import to_local
 from portal.models import Client, Contact, User
 from portal.pdf import pdf_response, render_pdf
 from portal.services import client_queries, contacts, scope
-from portal.services.records import to_local
+from portal.services.permissions import requires
 from portal.templating import is_htmx, render_form
 
-readers = scope.roles_required(*CONTACT_READERS)
-managers = scope.roles_required("manager")
 PAGE_SIZE = 50
 
 
@@ -48,7 +47,7 @@ def chosen_manager() -> User | None:
 
 
 @bp.get("/contacts")
-@readers
+@requires("work.read")
 def contact_list():
     manager = chosen_manager()
     filters = contacts.ContactFilter(
@@ -77,7 +76,7 @@ def contact_list():
 
 
 @bp.post("/clients/<int:client_id>/contacts")
-@managers
+@requires("contacts.write")
 def log_contact(client_id: int):
     """The short form of the client's file; htmx swaps the panel in place."""
     client = scope.get_or_404(Client, client_id)
@@ -103,7 +102,7 @@ def log_contact(client_id: int):
 
 
 @bp.get("/contacts/<int:contact_id>")
-@readers
+@requires("work.read")
 def contact(contact_id: int):
     record = scope.get_or_404(Contact, contact_id)
     return render_template(
@@ -123,7 +122,7 @@ def _own_contact(contact_id: int) -> Contact:
 
 
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
-@managers
+@requires("contacts.write")
 def edit_contact(contact_id: int):
     record = _own_contact(contact_id)
     form = ContactForm(obj=record)
@@ -141,7 +140,7 @@ def edit_contact(contact_id: int):
 
 
 @bp.route("/contacts/<int:contact_id>/complete", methods=["GET", "POST"])
-@managers
+@requires("contacts.write")
 def complete_contact(contact_id: int):
     record = _own_contact(contact_id)
     if record.status != "planned":
@@ -159,7 +158,7 @@ def complete_contact(contact_id: int):
 
 
 @bp.post("/contacts/<int:contact_id>/cancel")
-@managers
+@requires("contacts.write")
 def cancel_contact(contact_id: int):
     record = _own_contact(contact_id)
     client_id = record.client_id
@@ -173,7 +172,7 @@ def cancel_contact(contact_id: int):
 
 
 @bp.route("/contacts/<int:contact_id>/evaluation", methods=["GET", "POST"])
-@managers
+@requires("contacts.write")
 def evaluate(contact_id: int):
     """附件6 登门拜访客户自我评估表 of a done home visit."""
     record = _own_contact(contact_id)
@@ -190,7 +189,7 @@ def evaluate(contact_id: int):
 
 
 @bp.route("/contacts/<int:contact_id>/readiness", methods=["GET", "POST"])
-@managers
+@requires("contacts.write")
 def readiness(contact_id: int):
     """准备完成的标准 before a home visit."""
     record = _own_contact(contact_id)
@@ -205,7 +204,7 @@ def readiness(contact_id: int):
 
 
 @bp.get("/contacts/<int:contact_id>/annex06.pdf")
-@readers
+@requires("work.read")
 def evaluation_pdf(contact_id: int):
     record = scope.get_or_404(Contact, contact_id)
     if record.evaluation is None:
@@ -215,7 +214,7 @@ def evaluation_pdf(contact_id: int):
 
 
 @bp.get("/visits/<int:manager_id>/annex07.pdf")
-@readers
+@requires("work.read")
 def visit_record_pdf(manager_id: int):
     """附件7 客户经理客户拜访记录表 of a manager (optionally between two dates)."""
     manager = manager_or_404(manager_id)

@@ -26,17 +26,11 @@ from portal.forms import (
     required,
     sensible_year,
 )
-from portal.models.base import china_today, utcnow
-from portal.services.records import to_local
+from portal.models.base import china_now, china_today
 from portal.services.weekly import MAX_PLAN
 
 TEXT = [max_length(2000)]
 FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-
-
-def now_local():
-    """The current Beijing time to the minute: the default of a contact's time."""
-    return to_local(utcnow()).replace(second=0, microsecond=0)
 
 
 class ContactForm(Form):
@@ -49,7 +43,7 @@ class ContactForm(Form):
         default="done",
     )
     at = DateTimeLocalField(
-        "时间", format=FORMATS, validators=[given("时间"), sensible_year], default=now_local
+        "时间", format=FORMATS, validators=[given("时间"), sensible_year], default=china_now
     )
     place = StringField("拜访地点", validators=[max_length(100)])
     content = TextAreaField("拜访主要内容", validators=TEXT)
@@ -59,7 +53,7 @@ class ContactForm(Form):
     def validate_at(self, field):
         if field.data is None or self.status.data != "done":
             return
-        if field.data > now_local() + timedelta(minutes=5):
+        if field.data > china_now() + timedelta(minutes=5):
             raise ValidationError("已完成的拜访时间不能晚于现在；以后的拜访请选择“计划拜访”。")
 
     def validate_content(self, field):
@@ -76,7 +70,7 @@ class CompleteForm(ContactForm):
     status = None  # always done
 
     def validate_at(self, field):
-        if field.data is not None and field.data > now_local() + timedelta(minutes=5):
+        if field.data is not None and field.data > china_now() + timedelta(minutes=5):
             raise ValidationError("拜访时间不能晚于现在。")
 
     def validate_content(self, field):

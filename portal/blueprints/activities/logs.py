@@ -7,18 +7,13 @@ from flask_login import current_user
 
 from portal.args import int_arg, month_arg
 from portal.blueprints.activities import bp
-from portal.blueprints.activities.contacts import (
-    chosen_manager,
-    manager_or_404,
-    managers,
-    parse_day,
-    readers,
-)
+from portal.blueprints.activities.contacts import chosen_manager, manager_or_404, parse_day
 from portal.blueprints.activities.forms import ConsultationForm, WorkLogForm
 from portal.domain import workdays
 from portal.models.base import china_today
 from portal.pdf import pdf_response, render_pdf
 from portal.services import client_queries, worklogs
+from portal.services.permissions import requires
 from portal.templating import render_form
 
 
@@ -30,7 +25,7 @@ def day_or_404(value: str) -> date:
 
 
 @bp.get("/logs")
-@readers
+@requires("work.read")
 def logs():
     """The working days of a month with their logs and counts, for one manager."""
     manager = chosen_manager()
@@ -46,7 +41,7 @@ def logs():
 
 
 @bp.get("/logs/<int:manager_id>/<day>")
-@readers
+@requires("work.read")
 def log(manager_id: int, day: str):
     manager = manager_or_404(manager_id)
     sheet = worklogs.day_sheet(manager, day_or_404(day))
@@ -54,7 +49,7 @@ def log(manager_id: int, day: str):
 
 
 @bp.route("/logs/<day>/edit", methods=["GET", "POST"])
-@managers
+@requires("logs.write")
 def edit_log(day: str):
     """The manager writes (or corrects) their own log of a working day."""
     day = day_or_404(day)
@@ -75,7 +70,7 @@ def edit_log(day: str):
 
 
 @bp.get("/logs/consultation-row")
-@managers
+@requires("logs.write")
 def consultation_row():
     """A blank 理财咨询 row, added to the form in place by htmx."""
     index = request.args.get("index", "0")
@@ -91,7 +86,7 @@ def consultation_row():
 
 
 @bp.get("/logs/<int:manager_id>/<day>/annex02.pdf")
-@readers
+@requires("work.read")
 def log_pdf(manager_id: int, day: str):
     manager = manager_or_404(manager_id)
     sheet = worklogs.day_sheet(manager, day_or_404(day))

@@ -9,6 +9,7 @@ from portal.domain import workdays
 from portal.models import Client, User
 from portal.models.base import china_today
 from portal.services import client_queries, contacts, weekly, worklogs
+from portal.services.permissions import permits
 
 PANEL_PREFIX = "contact"
 """The log form's field names on the client file (whose other forms have a ``kind`` too)."""
@@ -16,7 +17,7 @@ PANEL_PREFIX = "contact"
 
 def may_log(client: Client) -> bool:
     """Contacts are logged by the client's own manager."""
-    return current_user.role == "manager" and client.manager_id == current_user.id
+    return permits(current_user, "contacts.write") and client.manager_id == current_user.id
 
 
 def contacts_panel(client: Client, form: ContactForm | None = None, saved=None) -> dict:

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from portal.args import int_arg
 from portal.blueprints.activities import bp
-from portal.blueprints.activities.contacts import manager_or_404, managers, parse_day, readers
+from portal.blueprints.activities.contacts import manager_or_404, parse_day
 from portal.blueprints.activities.forms import CommentForm, WeeklyForm
 from portal.domain import workdays
 from portal.extensions import db
@@ -16,8 +16,7 @@ from portal.models import Branch
 from portal.models.base import china_today
 from portal.pdf import pdf_response, render_pdf
 from portal.services import scope, weekly
-
-heads = scope.roles_required("branch_head", "hq")
+from portal.services.permissions import permits, requires
 
 
 def monday_or_404(value: str):
@@ -28,7 +27,7 @@ def monday_or_404(value: str):
 
 
 @bp.get("/weeks")
-@readers
+@requires("work.read")
 def weeks():
     """A manager's recent weeks; the branch's week for a head or HQ."""
     if current_user.role != "manager":
@@ -52,7 +51,7 @@ def _week_page(manager, monday, form=None, comment_form=None):
         and monday <= china_today()
         and (summary is None or summary.status != "submitted")
     )
-    may_comment = current_user.role == "branch_head" and figures.submitted
+    may_comment = permits(current_user, "weeks.comment") and figures.submitted
     if editable and form is None:
         form = WeeklyForm(formdata=None, obj=summary)
     if may_comment and comment_form is None:
@@ -69,13 +68,13 @@ def _week_page(manager, monday, form=None, comment_form=None):
 
 
 @bp.get("/weeks/<int:manager_id>/<monday>")
-@readers
+@requires("work.read")
 def week(manager_id: int, monday: str):
     return _week_page(manager_or_404(manager_id), monday_or_404(monday))
 
 
 @bp.post("/weeks/<monday>")
-@managers
+@requires("weeks.write")
 def save_week(monday: str):
     """Save the manager's own summary as a draft, or submit it (``action=submit``)."""
     monday = monday_or_404(monday)
@@ -93,7 +92,7 @@ def save_week(monday: str):
 
 
 @bp.post("/weeks/<int:manager_id>/<monday>/comment")
-@scope.roles_required("branch_head")
+@requires("weeks.comment")
 def comment_week(manager_id: int, monday: str):
     manager = manager_or_404(manager_id)
     monday = monday_or_404(monday)
@@ -111,7 +110,7 @@ def comment_week(manager_id: int, monday: str):
 
 
 @bp.get("/weeks/branch")
-@heads
+@requires("weeks.branch")
 def branch_week():
     """Every manager of the branch for a week, side by side, with the totals."""
     branches = db.session.scalars(scope.scoped(Branch).order_by(Branch.id)).all()
@@ -132,7 +131,7 @@ def branch_week():
 
 
 @bp.get("/weeks/<int:manager_id>/<monday>/annex05.pdf")
-@readers
+@requires("work.read")
 def week_pdf(manager_id: int, monday: str):
     manager = manager_or_404(manager_id)
     figures = weekly.week_of(manager, monday_or_404(monday))

@@ -8,14 +8,12 @@ from portal.extensions import db
 from portal.models import Branch, User
 from portal.pdf import pdf_response, render_pdf
 from portal.services import accounts, scope
+from portal.services.permissions import requires
 from portal.templating import render_form
-
-hq_only = scope.roles_required("hq")
-staff_admins = scope.roles_required("hq", "branch_head")
 
 
 @bp.get("/admin/branches")
-@hq_only
+@requires("branches.manage")
 def branches():
     counts = dict(
         db.session.execute(select(User.branch_id, func.count()).group_by(User.branch_id)).all()
@@ -25,7 +23,7 @@ def branches():
 
 
 @bp.route("/admin/branches/new", methods=["GET", "POST"])
-@hq_only
+@requires("branches.manage")
 def new_branch():
     form = BranchForm()
     if form.validate_on_submit():
@@ -36,7 +34,7 @@ def new_branch():
 
 
 @bp.route("/admin/branches/<int:branch_id>/edit", methods=["GET", "POST"])
-@hq_only
+@requires("branches.manage")
 def edit_branch(branch_id: int):
     branch = scope.get_or_404(Branch, branch_id)
     form = BranchForm(obj=branch, branch=branch)
@@ -48,7 +46,7 @@ def edit_branch(branch_id: int):
 
 
 @bp.get("/users/")
-@staff_admins
+@requires("users.read")
 def users():
     query = scope.scoped(User).outerjoin(User.branch).order_by(Branch.id.nullsfirst(), User.id)
     rows = db.session.scalars(query).all()
@@ -56,13 +54,13 @@ def users():
 
 
 @bp.get("/users/<int:user_id>")
-@staff_admins
+@requires("users.read")
 def user(user_id: int):
     return render_template("admin/user.html", user=scope.get_or_404(User, user_id))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@hq_only
+@requires("users.manage")
 def new_user():
     form = NewUserForm()
     if form.validate_on_submit():
@@ -73,7 +71,7 @@ def new_user():
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
-@hq_only
+@requires("users.manage")
 def edit_user(user_id: int):
     record = scope.get_or_404(User, user_id)
     form = UserForm(obj=record, user=record)
@@ -85,7 +83,7 @@ def edit_user(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/active")
-@hq_only
+@requires("users.manage")
 def toggle_active(user_id: int):
     record = scope.get_or_404(User, user_id)
     if record.id == current_user.id:
@@ -97,7 +95,7 @@ def toggle_active(user_id: int):
 
 
 @bp.get("/users/<int:user_id>/card.pdf")
-@staff_admins
+@requires("users.read")
 def user_card(user_id: int):
     record = scope.get_or_404(User, user_id)
     pdf = render_pdf("print/user_card.html", user=record, printed_by=current_user)

@@ -12,12 +12,12 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from portal.domain import suitability
 from portal.forms import DecimalField, Form, choices, given, max_length, required, sensible_year
 from portal.models.advice import CATEGORIES
-from portal.models.base import CHINA_OFFSET, utcnow
+from portal.models.base import china_now
 
 
 def not_in_future(form, field):
     """A record of something done: its time is not after now (Beijing time), nor absurdly old."""
-    if field.data and field.data > (utcnow() + CHINA_OFFSET) + timedelta(minutes=5):
+    if field.data and field.data > china_now() + timedelta(minutes=5):
         raise ValidationError("时间不能晚于现在。")
     sensible_year(form, field)
 

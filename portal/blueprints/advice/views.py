@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -14,28 +14,18 @@ from portal.blueprints.advice.forms import (
     ReviewForm,
 )
 from portal.domain import consulting, screening
+from portal.domain.beijing import local_date, month_start, to_utc
 from portal.domain.workdays import week_start
 from portal.extensions import db
 from portal.forms import choices
 from portal.models import Branch, Client
 from portal.models.advice import Advice
-from portal.models.base import CHINA_OFFSET, china_today, utcnow
+from portal.models.base import china_now, china_today
 from portal.pdf import pdf_response, render_pdf
 from portal.services import advice as service
 from portal.services import client_queries, scope
+from portal.services.permissions import permits, requires
 from portal.templating import render_form
-
-advisers = scope.roles_required("manager")
-readers = scope.roles_required("manager", "branch_head", "hq")
-reviewers = scope.roles_required("branch_head", "hq")
-
-
-def _local_now() -> datetime:
-    return (utcnow() + CHINA_OFFSET).replace(second=0, microsecond=0)
-
-
-def _to_utc(moment: datetime) -> datetime:
-    return moment - CHINA_OFFSET
 
 
 def _manager_for_report():
@@ -55,14 +45,14 @@ def _date_arg(name: str, default: date) -> date:
 
 
 def _month_arg() -> date:
-    return month_arg(request.args.get("month")) or service.month_start(china_today())
+    return month_arg(request.args.get("month")) or month_start(china_today())
 
 
 # ------------------------------------------------------------------------------- list
 
 
 @bp.get("/")
-@readers
+@requires("advice.read")
 def index():
     month = _month_arg()
     records = service.month_list(month, flagged_only=request.args.get("state") == "flagged")
@@ -75,7 +65,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@advisers
+@requires("advice.write")
 def new():
     clients = db.session.scalars(
         scope.scoped(Client).order_by(Client.surname_initial, Client.name)
@@ -83,12 +73,12 @@ def new():
     form = AdviceForm()
     form.client_id.choices = choices((c.id, f"{c.name}（{c.fund_account}）") for c in clients)
     if request.method == "GET":
-        form.given_at.data = _local_now()
+        form.given_at.data = china_now()
         form.client_id.data = int_arg(request.args.get("client"))
     refused = None
     if form.validate_on_submit():
         client = scope.get_or_404(Client, form.client_id.data)
-        data = form.data | {"given_at": _to_utc(form.given_at.data)}
+        data = form.data | {"given_at": to_utc(form.given_at.data)}
         try:
             record = service.record_advice(client, data, current_user, form.reason.data)
         except service.AdviceRefused as error:
@@ -107,14 +97,14 @@ def new():
 
 
 @bp.get("/<int:advice_id>")
-@readers
+@requires("advice.read")
 def show(advice_id: int):
     return _render_show(scope.get_or_404(Advice, advice_id))
 
 
 def _render_show(record: Advice, status: int = 200, **forms):
     context = {
-        "followup_form": FollowUpForm(formdata=None, at=_local_now()),
+        "followup_form": FollowUpForm(formdata=None, at=china_now()),
         "review_form": ReviewForm(formdata=None),
         **forms,
     }
@@ -133,14 +123,14 @@ def _render_show(record: Advice, status: int = 200, **forms):
         "advice/show.html",
         record=record,
         fields=fields,
-        signed=service.signed_off(record.branch_id, service.local_date(record.given_at)),
+        signed=service.signed_off(record.branch_id, local_date(record.given_at)),
         retained_until=service.retained_until(record.given_at),
         **context,
     ), status
 
 
 @bp.route("/<int:advice_id>/edit", methods=["GET", "POST"])
-@advisers
+@requires("advice.write")
 def edit(advice_id: int):
     record = scope.get_or_404(Advice, advice_id)
     form = CorrectionForm(obj=record if request.method == "GET" else None)
@@ -156,17 +146,18 @@ def edit(advice_id: int):
 
 
 @bp.post("/<int:advice_id>/followups")
-@advisers
+@requires("advice.write")
 def add_followup(advice_id: int):
     record = scope.get_or_404(Advice, advice_id)
     form = FollowUpForm()
     if form.validate_on_submit():
         try:
             service.add_followup(
-                record, form.data | {"at": _to_utc(form.at.data)}, current_user, form.reason.data
+                record, form.data | {"at": to_utc(form.at.data)}, current_user, form.reason.data
             )
         except service.AdviceRefused as error:
-            form.content.errors = [*form.content.errors, *error.reasons]
+            target = getattr(form, error.field or "content")
+            target.errors = [*target.errors, *error.reasons]
         else:
             flash("跟踪服务已记录。", "success")
             return redirect(url_for("advice.show", advice_id=record.id))
@@ -174,7 +165,7 @@ def add_followup(advice_id: int):
 
 
 @bp.post("/<int:advice_id>/review")
-@scope.roles_required("branch_head")
+@requires("advice.review")
 def review(advice_id: int):
     record = scope.get_or_404(Advice, advice_id)
     form = ReviewForm()
@@ -190,7 +181,7 @@ def review(advice_id: int):
 
 
 @bp.post("/<int:advice_id>/delete")
-@scope.roles_required("branch_head")
+@requires("advice.delete")
 def delete(advice_id: int):
     record = scope.get_or_404(Advice, advice_id)
     try:
@@ -203,7 +194,7 @@ def delete(advice_id: int):
 
 
 @bp.get("/<int:advice_id>.pdf")
-@readers
+@requires("advice.read")
 def show_pdf(advice_id: int):
     record = scope.get_or_404(Advice, advice_id)
     pdf = render_pdf("print/annex09.html", record=record, printed_by=current_user)
@@ -214,7 +205,7 @@ def show_pdf(advice_id: int):
 
 
 @bp.route("/daily", methods=["GET", "POST"])
-@readers
+@requires("advice.read")
 def daily():
     day = _date_arg("day", china_today())
     manager, managers = _manager_for_report()
@@ -235,7 +226,7 @@ def daily():
 
 
 @bp.get("/daily.pdf")
-@readers
+@requires("advice.read")
 def daily_pdf():
     day = _date_arg("day", china_today())
     manager, _ = _manager_for_report()
@@ -269,13 +260,13 @@ def _weekly_context():
 
 
 @bp.get("/weekly")
-@readers
+@requires("advice.read")
 def weekly():
     return render_template("advice/weekly.html", **_weekly_context())
 
 
 @bp.get("/weekly.pdf")
-@readers
+@requires("advice.read")
 def weekly_pdf():
     context = _weekly_context()
     pdf = render_pdf("print/annex10.html", **context)
@@ -307,13 +298,13 @@ def _review_context(branch: Branch, month: date) -> dict:
 
 
 @bp.route("/review", methods=["GET", "POST"])
-@reviewers
+@requires("meeting.read")
 def monthly():
     branch, month = _review_branch(), _month_arg()
     context = _review_context(branch, month)
     form = MeetingForm(obj=context["meeting"])
     if request.method == "POST":
-        if current_user.role != "branch_head":
+        if not permits(current_user, "meeting.hold"):
             abort(403)
         if form.validate_on_submit():
             try:
@@ -327,7 +318,7 @@ def monthly():
 
 
 @bp.post("/review/sign")
-@scope.roles_required("branch_head")
+@requires("meeting.hold")
 def sign():
     branch, month = _review_branch(), _month_arg()
     meeting = service.get_review(branch.id, month)
@@ -337,14 +328,18 @@ def sign():
         try:
             service.sign_off(meeting, current_user)
         except service.AdviceRefused as error:
-            flash(str(error), "error")
-        else:
-            flash("会议记录已签署。此后修改本月投资建议须填写原因，并标记为签署后修改。", "success")
+            # Shown in place, by the sign-off button; the saved record is untouched.
+            context = _review_context(branch, month)
+            form = MeetingForm(formdata=None, obj=meeting)
+            return render_template(
+                "advice/monthly.html", form=form, sign_errors=error.reasons, **context
+            ), 422
+        flash("会议记录已签署。此后修改本月投资建议须填写原因，并标记为签署后修改。", "success")
     return redirect(url_for("advice.monthly", month=f"{month:%Y-%m}"))
 
 
 @bp.get("/review.pdf")
-@reviewers
+@requires("meeting.read")
 def monthly_pdf():
     branch, month = _review_branch(), _month_arg()
     pdf = render_pdf("print/advice_review.html", **_review_context(branch, month))

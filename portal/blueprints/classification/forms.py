@@ -2,7 +2,7 @@ from wtforms import IntegerField, StringField
 from wtforms.validators import NumberRange
 
 from portal.forms import DecimalField, Form, given, max_length
-from portal.models.base import china_today
+from portal.services.classification import year_to_prepare
 
 
 class ThresholdForm(Form):
@@ -26,4 +26,4 @@ class ThresholdForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.year.data is None:
-            self.year.data = china_today().year
+            self.year.data = year_to_prepare()

@@ -9,13 +9,12 @@ from portal.extensions import db
 from portal.models import Branch, TurnoverThreshold
 from portal.models.base import china_today
 from portal.services import classification, scope
-
-managers_of_rules = scope.roles_required("hq", "branch_head")
+from portal.services.permissions import permits, requires
 
 
 def _page(form: ThresholdForm, status: int = 200):
     year = form.year.data if not form.year.errors and isinstance(form.year.data, int) else None
-    year = year if year and MIN_YEAR <= year <= MAX_YEAR else china_today().year
+    year = year if year and MIN_YEAR <= year <= MAX_YEAR else classification.year_to_prepare()
     records = db.session.scalars(
         scope.scoped(TurnoverThreshold).order_by(
             TurnoverThreshold.year.desc(), TurnoverThreshold.id.desc()
@@ -34,7 +33,7 @@ def _page(form: ThresholdForm, status: int = 200):
 
 
 @bp.route("/thresholds", methods=["GET", "POST"])
-@managers_of_rules
+@requires("thresholds.manage")
 def thresholds():
     form = ThresholdForm(request.form if request.method == "POST" else None)
     year = int_arg(request.args.get("year"))
@@ -42,7 +41,7 @@ def thresholds():
         form.year.data = year
     if form.validate_on_submit():
         year, value, note = form.year.data, form.value.data, form.note.data
-        if current_user.role == "hq":
+        if permits(current_user, "thresholds.set"):
             classification.set_threshold(year, value, current_user, note)
             flash(f"{year}年度资产周转率阈值已设为 {value}，已重新计算客户分类。", "success")
         else:
@@ -55,7 +54,7 @@ def thresholds():
 
 
 @bp.post("/thresholds/<int:threshold_id>/decision")
-@scope.roles_required("hq")
+@requires("thresholds.set")
 def decide(threshold_id: int):
     record = scope.get_or_404(TurnoverThreshold, threshold_id)
     approve = request.form.get("decision") == "approve"

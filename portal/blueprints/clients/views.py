@@ -12,11 +12,8 @@ from portal.blueprints.clients.forms import (
 )
 from portal.models import Client
 from portal.services import advice, client_queries, clients, pii, risk, scope
+from portal.services.permissions import permits, requires
 from portal.templating import is_htmx, render_form
-
-# A client's file is kept by its manager and the branch head (SPEC §1); HQ and counter staff
-# read it with the numbers masked.
-editors = scope.roles_required("manager", "branch_head")
 
 
 @bp.get("/")
@@ -40,7 +37,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@editors
+@requires("client.create")
 def new():
     managers = None
     if current_user.role != "manager":
@@ -65,7 +62,9 @@ def render_file(client: Client, status: int = 200, **forms):
     """The client's file page; ``forms`` replaces a blank form with one holding errors."""
     # Only the branch head's reassignment form offers the branch's managers.
     managers = (
-        client_queries.managers_in_scope(current_user) if current_user.role == "branch_head" else []
+        client_queries.managers_in_scope(current_user)
+        if permits(current_user, "client.reassign")
+        else []
     )
     context = {
         "figures_form": MonthlyFigureForm(formdata=None),
@@ -86,7 +85,7 @@ def render_file(client: Client, status: int = 200, **forms):
 
 
 @bp.route("/<int:client_id>/edit", methods=["GET", "POST"])
-@editors
+@requires("client.edit")
 def edit(client_id: int):
     client = scope.get_or_404(Client, client_id)
     form = ClientForm(obj=client, client=client)
@@ -102,7 +101,7 @@ def edit(client_id: int):
 
 
 @bp.get("/related-row")
-@editors
+@requires("client.create")  # the form that opens a file, and (a narrower circle) the edit form
 def related_row():
     """A blank 相关人物 row for the form, added in place by htmx."""
     index = request.args.get("index", "0")
@@ -114,7 +113,7 @@ def related_row():
 
 
 @bp.post("/<int:client_id>/figures")
-@editors
+@requires("client.edit")
 def save_figures(client_id: int):
     client = scope.get_or_404(Client, client_id)
     form = MonthlyFigureForm()
@@ -126,7 +125,7 @@ def save_figures(client_id: int):
 
 
 @bp.post("/<int:client_id>/reassign")
-@scope.roles_required("branch_head")
+@requires("client.reassign")
 def reassign(client_id: int):
     client = scope.get_or_404(Client, client_id)
     form = ReassignForm(managers=client_queries.managers_in_scope(current_user))

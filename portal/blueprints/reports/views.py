@@ -7,11 +7,9 @@ from portal.extensions import db
 from portal.models import Branch, Client
 from portal.pdf import ARCHIVE, pdf_response, render_pdf, write_pdf
 from portal.services import archive, client_queries, exports, overview, scope
+from portal.services.permissions import requires
 from portal.templating import is_htmx
 
-# 附件4, the batch export and the overview are the managers' and their heads' (and HQ's)
-# tools; counter staff print single files only.
-book_readers = scope.roles_required("manager", "branch_head", "hq")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -41,7 +39,7 @@ def _choices() -> dict:
 
 
 @bp.get("/archive/annex4")
-@book_readers
+@requires("reports.read")
 def annex4():
     selection = _selection()
     summary = archive.annex4(selection, current_user)
@@ -55,7 +53,7 @@ def annex4():
 
 
 @bp.get("/archive/annex4.pdf")
-@book_readers
+@requires("reports.read")
 def annex4_pdf():
     selection = _selection()
     summary = archive.annex4(selection, current_user)
@@ -69,7 +67,7 @@ def annex4_pdf():
 
 
 @bp.get("/archive/annex4.xlsx")
-@book_readers
+@requires("reports.read")
 def annex4_xlsx():
     selection = _selection()
     summary = archive.annex4(selection, current_user)
@@ -90,7 +88,7 @@ def _who(selection: archive.Selection) -> str:
 
 
 @bp.get("/archive/exports")
-@book_readers
+@requires("reports.read")
 def exports_page():
     selection = _selection()
     return render_template(
@@ -102,7 +100,7 @@ def exports_page():
 
 
 @bp.post("/archive/exports")
-@book_readers
+@requires("reports.read")
 def export_start():
     selection = archive.selection_for(
         current_user, request.form.get("branch"), request.form.get("manager")
@@ -123,7 +121,7 @@ def _job_or_404(job_id: str) -> exports.Job:
 
 
 @bp.get("/archive/exports/<job_id>")
-@book_readers
+@requires("reports.read")
 def export_progress(job_id: str):
     job = _job_or_404(job_id)
     g.vary_hx = True
@@ -133,7 +131,7 @@ def export_progress(job_id: str):
 
 
 @bp.get("/archive/exports/<job_id>/download")
-@book_readers
+@requires("reports.read")
 def export_download(job_id: str):
     job = _job_or_404(job_id)
     path = exports.path(job["id"])
@@ -149,7 +147,7 @@ def export_download(job_id: str):
 
 
 @bp.get("/classification/overview")
-@book_readers
+@requires("reports.read")
 def overview_page():
     data = overview.overview(current_user, request.args.get("manager"))
     managers = client_queries.managers_in_scope(current_user)

@@ -13,9 +13,8 @@ from portal.models import Attachment, Branch, Client, RiskAssessment
 from portal.models.base import china_today
 from portal.pdf import pdf_response, render_pdf
 from portal.services import attachments, client_queries, risk, scope
+from portal.services.permissions import requires
 
-assessors = scope.roles_required("manager", "counter", "branch_head")
-report_readers = scope.roles_required("counter", "branch_head", "hq")
 PENDING_SHOWN = 500
 
 
@@ -31,7 +30,7 @@ def _answers_from(form_data, definition: questionnaire.Definition) -> dict:
 
 
 @bp.route("/clients/<int:client_id>/assessments/new", methods=["GET", "POST"])
-@assessors
+@requires("risk.assess")
 def assess(client_id: int):
     client = scope.get_or_404(Client, client_id)
     version = risk.current_version()
@@ -83,7 +82,7 @@ def _assessment_context(record: RiskAssessment) -> dict:
 
 
 @bp.post("/assessments/<int:assessment_id>/scan")
-@assessors
+@requires("risk.assess")
 def upload_scan(assessment_id: int):
     record = scope.get_or_404(RiskAssessment, assessment_id)
     form = ScanForm()
@@ -108,7 +107,7 @@ def assessment_pdf(assessment_id: int):
 
 
 @bp.post("/clients/<int:client_id>/disclosures")
-@assessors
+@requires("risk.disclosure")
 def add_disclosure(client_id: int):
     client = scope.get_or_404(Client, client_id)
     form = DisclosureForm()
@@ -139,7 +138,7 @@ def attachment(attachment_id: int):
 
 
 @bp.get("/risk/daily")
-@report_readers
+@requires("risk.daily_report")
 def daily():
     form, branch, day = _daily_args()
     rows = risk.daily_new_accounts(branch.id, day)
@@ -147,7 +146,7 @@ def daily():
 
 
 @bp.get("/risk/daily.pdf")
-@report_readers
+@requires("risk.daily_report")
 def daily_pdf():
     _, branch, day = _daily_args()
     rows = risk.daily_new_accounts(branch.id, day)
@@ -158,7 +157,7 @@ def daily_pdf():
 
 
 @bp.get("/risk/pending")
-@scope.roles_required("manager", "branch_head")
+@requires("risk.pending")
 def pending():
     query = client_queries.ClientQuery.from_args(request.args)
     stmt = risk.pending(current_user, query.manager_id)

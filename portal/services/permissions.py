@@ -1,0 +1,88 @@
+"""Who may do what (SPEC §1): the one table of named actions and the roles allowed each.
+
+A view is guarded with :func:`requires`, a template shows its button with ``can(action)``
+(:func:`permits` for the current user), and the navigation names the action of its page, so the
+three read the same row and cannot drift apart. *Which records* a permitted user reaches is
+:mod:`portal.services.scope`'s business; conditions about one record (the client's own manager,
+the contact's author) stay with the view and the template, next to ``can``.
+"""
+
+from functools import wraps
+
+from flask import abort, current_app
+from flask_login import current_user
+
+from portal.models import User
+
+MANAGER, COUNTER, HEAD, HQ = "manager", "counter", "branch_head", "hq"
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # Client files (附件3): opened at the counter (SPEC §1: counter staff open accounts) or by
+    # the manager and the branch head; kept by the client's manager and the branch head; HQ
+    # and counter staff read them (numbers masked).
+    "client.create": frozenset({MANAGER, COUNTER, HEAD}),
+    "client.edit": frozenset({MANAGER, HEAD}),  # the file, its related persons, monthly figures
+    "client.reassign": frozenset({HEAD}),
+    # Risk tolerance (附件1, Art. 8): entered where the client is met; the daily report of new
+    # accounts is counter staff's, for the branch's directors and HQ.
+    "risk.assess": frozenset({MANAGER, COUNTER, HEAD}),  # the questionnaire and its signed scan
+    "risk.disclosure": frozenset({MANAGER, COUNTER, HEAD}),
+    "risk.pending": frozenset({MANAGER, HEAD}),
+    "risk.daily_report": frozenset({COUNTER, HEAD, HQ}),
+    # A manager's working day (附件2, 5, 6, 7): counter staff keep accounts, not visits.
+    "work.read": frozenset({MANAGER, HEAD, HQ}),  # contacts, work logs, weekly summaries, PDFs
+    "contacts.write": frozenset({MANAGER}),  # log, complete, cancel; 附件6; readiness check
+    "logs.write": frozenset({MANAGER}),
+    "weeks.write": frozenset({MANAGER}),
+    "weeks.comment": frozenset({HEAD}),
+    "weeks.branch": frozenset({HEAD, HQ}),  # the branch's managers side by side
+    # Investment advice (附件8, 9, 10; Art. 59–61).
+    "advice.read": frozenset({MANAGER, HEAD, HQ}),
+    "advice.write": frozenset({MANAGER}),  # record, correct, follow up
+    "advice.review": frozenset({HEAD}),
+    "advice.delete": frozenset({HEAD}),
+    "meeting.read": frozenset({HEAD, HQ}),  # the monthly advice meeting
+    "meeting.hold": frozenset({HEAD}),  # its minutes and sign-off
+    # 附件4, the batch archive export, the classification overview (counter staff print single
+    # client files only).
+    "reports.read": frozenset({MANAGER, HEAD, HQ}),
+    # Classification standard (Art. 6, 12): HQ sets the threshold; a branch head proposes one.
+    "thresholds.manage": frozenset({HEAD, HQ}),
+    "thresholds.set": frozenset({HQ}),  # directly, or by deciding on a branch's proposal
+    # Organisation.
+    "users.read": frozenset({HEAD, HQ}),
+    "users.manage": frozenset({HQ}),
+    "branches.manage": frozenset({HQ}),
+}
+
+
+def permits(user: User | None, action: str) -> bool:
+    """Whether ``user`` may do ``action`` (an unknown action is an error, not a refusal)."""
+    roles = PERMISSIONS[action]
+    return bool(user and user.is_authenticated and user.role in roles)
+
+
+def can(action: str) -> bool:
+    """``permits`` for the current user: the templates' ``can("client.edit")``."""
+    return permits(current_user, action)
+
+
+def requires(action: str):
+    """View decorator: only the roles allowed ``action`` may use the page (403 for the others,
+    the login page for anonymous users)."""
+    if action not in PERMISSIONS:  # a misspelt action fails at import, not at a request
+        raise KeyError(action)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            if not permits(current_user, action):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_action = action
+        return wrapped
+
+    return decorator
