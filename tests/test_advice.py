@@ -9,10 +9,11 @@ from pypdf import PdfReader
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
+from portal.domain.beijing import to_local, utc_start
 from portal.extensions import db
 from portal.models import Client, User
 from portal.models.advice import Advice, AdviceFollowUp, DailyAdviceSummary
-from portal.models.base import CHINA_OFFSET, china_today, utcnow
+from portal.models.base import china_today, utcnow
 from portal.services import advice as service
 from portal.services import risk
 
@@ -36,7 +37,7 @@ def assessed(demo_clients):
 
 def local(minutes_ago: int = 5) -> str:
     """A Beijing time a few minutes ago, as the browser's datetime-local input sends it."""
-    moment = utcnow() + CHINA_OFFSET - timedelta(minutes=minutes_ago)
+    moment = to_local(utcnow()) - timedelta(minutes=minutes_ago)
     return moment.strftime("%Y-%m-%dT%H:%M")
 
 
@@ -157,6 +158,118 @@ def test_screening_flags_but_saves_and_the_head_reviews(demo_clients, login_as, 
     assert "大黑马" in history  # the earlier text stays in the trail
 
 
+CORRECTION = {"category": "个股", "question": "手里的股票要不要卖？", "remarks": ""}
+
+
+def test_a_corrected_advice_is_screened_again(demo_clients, login_as, assessed):
+    manager = login_as("manager")
+    advice_id = record_id(
+        manager.post_form("/advice/new", advice_form(assessed[0], advice="跟着买，稳赚。"))
+    )
+    # still forbidden, in other words: stays flagged, with the new text highlighted
+    manager.post_form(
+        f"/advice/{advice_id}/edit", CORRECTION | {"advice": "赚了我们五五分成，亏了我给你补。"}
+    )
+    with demo_clients.app_context():
+        record = db.session.get(Advice, advice_id)
+        assert record.review_state == "flagged"
+        assert [h["matched"] for h in record.screening_hits] == [
+            "赚了我们五五分成",
+            "亏了我给你补",
+        ]
+    page = manager.get(f"/advice/{advice_id}").get_data(as_text=True)
+    assert ">赚了我们五五分成</mark>" in page and "稳赚" not in page
+    # corrected before the head looked at it: back to clear, nothing left to review
+    ok = manager.post_form(
+        f"/advice/{advice_id}/edit", CORRECTION | {"advice": "建议分批买入，注意控制仓位。"}
+    )
+    assert ok.status_code == 302
+    with demo_clients.app_context():
+        record = db.session.get(Advice, advice_id)
+        assert record.review_state == "clear" and record.screening_hits == []
+    page = manager.get(f"/advice/{advice_id}").get_data(as_text=True)
+    assert "<mark" not in page and "待审核" not in page
+    assert "/advice/" + str(advice_id) not in login_as("branch_head").get(
+        "/advice/?state=flagged"
+    ).get_data(as_text=True)
+    history = manager.get(f"/history/advice_records/{advice_id}").get_data(as_text=True)
+    assert "稳赚" in history and "五五分成" in history  # the earlier texts stay in the trail
+    # a clean advice corrected into a forbidden claim is flagged
+    manager.post_form(
+        f"/advice/{advice_id}/edit", CORRECTION | {"advice": "这只票保证翻倍，绝对没有风险。"}
+    )
+    with demo_clients.app_context():
+        assert db.session.get(Advice, advice_id).review_state == "flagged"
+
+
+def test_a_returned_advice_once_corrected_waits_for_the_head(demo_clients, login_as, assessed):
+    manager = login_as("manager")
+    advice_id = record_id(
+        manager.post_form("/advice/new", advice_form(assessed[0], advice="免费送股，快来开户。"))
+    )
+    head = login_as("branch_head")
+    head.post_form(f"/advice/{advice_id}/review", {"action": "return", "comment": "删除营销表述"})
+    manager.post_form(f"/advice/{advice_id}/edit", CORRECTION | {"advice": "建议观望。"})
+    with demo_clients.app_context():
+        record = db.session.get(Advice, advice_id)
+        assert record.review_state == "flagged" and record.screening_hits == []
+    page = head.get(f"/advice/{advice_id}").get_data(as_text=True)
+    assert "已按审核意见更正，请营业部总经理复核" in page and "<mark" not in page
+
+
+def test_the_month_is_not_signed_off_over_flagged_advice(demo_clients, login_as, assessed):
+    manager = login_as("manager")
+    flagged = record_id(
+        manager.post_form("/advice/new", advice_form(assessed[0], advice="收益我们平分。"))
+    )
+    record_id(manager.post_form("/advice/new", advice_form(assessed[0])))
+    head = login_as("branch_head")
+    month = china_today().strftime("%Y-%m")
+    meeting = {
+        "held_on": str(china_today()),
+        "attendees": "王建国、李明",
+        "minutes": "逐条回顾本月投资建议。",
+        "decisions": "继续跟踪。",
+    }
+    head.post_form(f"/advice/review?month={month}", meeting)
+    refused = head.post_form(f"/advice/review/sign?month={month}")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "本月还有1条待审核的投资建议，请先审核后再签署。" in html
+    assert "逐条回顾本月投资建议。" in html  # the saved record is shown, nothing lost
+    with demo_clients.app_context():
+        review_record = service.get_review(1, china_today().replace(day=1))
+        assert review_record.signed_off_at is None
+        assert review_record.minutes == "逐条回顾本月投资建议。"
+    head.post_form(f"/advice/{flagged}/review", {"action": "return", "comment": "删除分成表述"})
+    assert head.post_form(f"/advice/review/sign?month={month}").status_code == 302
+    with demo_clients.app_context():
+        assert service.get_review(1, china_today().replace(day=1)).signed_off_at is not None
+
+
+def test_a_followup_cannot_be_dated_before_its_advice(demo_clients, login_as, assessed):
+    manager = login_as("manager")
+    advice_id = record_id(
+        manager.post_form("/advice/new", advice_form(assessed[0], given_at=local(60)))
+    )
+    followup = {
+        "at": local(24 * 60),
+        "allocation": "五成仓位",
+        "cumulative_gain": "1.20",
+        "content": "提前一天的跟踪",
+        "feedback": "认可",
+    }
+    refused = manager.post_form(f"/advice/{advice_id}/followups", followup)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert 'id="at-error">跟踪服务的时间不能早于投资建议的时间' in html
+    assert f'value="{followup["at"]}"' in html and "提前一天的跟踪" in html
+    with demo_clients.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(AdviceFollowUp)) == 0
+    same_time = manager.post_form(f"/advice/{advice_id}/followups", followup | {"at": local(60)})
+    assert same_time.status_code == 302
+
+
 def test_ordinary_advice_is_not_flagged(demo_clients, login_as, assessed):
     response = login_as("manager").post_form("/advice/new", advice_form(assessed[0]))
     with demo_clients.app_context():
@@ -220,7 +333,7 @@ def test_weekly_summary_counts_a_known_week(demo_clients, login_as, assessed):
         manager_id = manager.id
 
         def at(day, hour=10):
-            return datetime.combine(day, datetime.min.time()) + timedelta(hours=hour) - CHINA_OFFSET
+            return utc_start(day) + timedelta(hours=hour)
 
         for day_offset, category in (
             (0, "大盘"),

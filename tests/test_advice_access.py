@@ -2,11 +2,15 @@
 
 import pytest
 from access import uncovered_routes, wrong_statuses
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from portal.domain.screening import screen
+from portal.domain.workdays import is_workday
 from portal.extensions import db
 from portal.models import Client, User
-from portal.models.advice import Advice
+from portal.models.advice import Advice, DailyAdviceSummary
+from portal.models.base import china_today
+from portal.services import advice as advice_service
 from portal.services import demo_advice
 
 MATRIX = {
@@ -67,6 +71,25 @@ def test_demo_advice_has_flags_follow_ups_and_a_signed_month(demo_advice_data):
 
         assert db.session.scalar(select(MonthlyReview.signed_off_at)) is not None
         assert db.session.scalar(select(Client.id).limit(1))
+        signed = db.session.scalar(
+            select(MonthlyReview).where(MonthlyReview.signed_off_at.isnot(None))
+        )
+        assert not advice_service.awaiting_review(signed.branch_id, signed.month)
+
+
+def test_demo_has_daily_summaries_of_recent_working_days(demo_advice_data):
+    with demo_advice_data.app_context():
+        summaries = db.session.scalars(select(DailyAdviceSummary)).all()
+        managers = db.session.scalars(select(User).where(User.role == "manager")).all()
+        assert {s.manager_id for s in summaries} == {m.id for m in managers}
+        assert len(summaries) == demo_advice.SUMMARY_DAYS * len(managers)
+        assert all(is_workday(s.day) and s.day <= china_today() for s in summaries)
+        for summary in summaries:
+            texts = [getattr(summary, name) for name in advice_service.SUMMARY_FIELDS]
+            assert summary.market_broad and summary.morning_stock and summary.personal
+            assert [screen(text) for text in texts if screen(text)] == []
+        assert demo_advice.seed_advice() == 0  # running it again changes nothing
+        assert db.session.scalar(select(func.count(DailyAdviceSummary.id))) == len(summaries)
 
 
 def test_every_get_route_is_in_the_matrix(app):

@@ -6,12 +6,18 @@ forms folded away, so "保 证 收 益" or "稳-赚" are still caught; a hit rep
 was written (with its offsets, for highlighting). A phrase directly negated ("不能保证收益",
 "并非零风险", "不一定涨") is ordinary risk language, not a claim, and raises no alarm.
 A hit never blocks saving: it flags the record for the branch head.
+
+A rule may also give ``patterns``: regular expressions matched against the folded text (so
+written without spaces or punctuation, in lower case), for claims whose words vary around a
+fixed core — "亏了我给你补", "收益我们平分", "肯定翻倍" — where a bare phrase ("平分",
+"翻倍") would also catch ordinary analysis ("两只股票平分仓位", "如果业绩翻倍").
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -48,6 +54,7 @@ class Rule:
     description: str
     phrases: tuple[str, ...]
     negatable: bool = True
+    patterns: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,7 +99,8 @@ def load_rules(source: Path | Mapping[str, Any] = RULES_PATH) -> RuleSet:
     for item in raw.get("rules", ()):
         code = item.get("code")
         phrases = tuple(fold(p)[0] for p in item.get("phrases", ()))
-        if not code or code in codes or not phrases or not all(phrases):
+        patterns = _compile(code, item.get("patterns", ()))
+        if not code or code in codes or not (phrases or patterns) or not all(phrases):
             raise ValueError(f"筛查规则无效：{code or '（无代码）'}")
         codes.add(code)
         rules.append(
@@ -103,10 +111,39 @@ def load_rules(source: Path | Mapping[str, Any] = RULES_PATH) -> RuleSet:
                 item.get("description", ""),
                 phrases,
                 item.get("negatable", True),
+                patterns,
             )
         )
     negations = tuple(sorted({fold(n)[0] for n in raw.get("negations", ())}, key=len, reverse=True))
     return RuleSet(int(raw.get("version", 1)), tuple(rules), negations)
+
+
+def _compile(code: str | None, patterns) -> tuple[re.Pattern[str], ...]:
+    """The rule's patterns compiled; one that is not a valid expression, or that matches the
+    empty text, is refused (it would flag everything)."""
+    compiled = []
+    for pattern in patterns:
+        try:
+            regex = re.compile(pattern)
+        except (re.error, TypeError) as error:
+            raise ValueError(f"筛查规则无效：{code or '（无代码）'}（{error}）") from error
+        if regex.fullmatch(""):
+            raise ValueError(f"筛查规则无效：{code or '（无代码）'}（表达式可匹配空文本）")
+        compiled.append(regex)
+    return tuple(compiled)
+
+
+def _candidates(folded: str, rule: Rule) -> list[tuple[int, int]]:
+    """Where the rule's phrases and patterns occur in the folded text, longest first."""
+    spans = []
+    for phrase in rule.phrases:
+        start = folded.find(phrase)
+        while start != -1:
+            spans.append((start, start + len(phrase)))
+            start = folded.find(phrase, start + 1)
+    for regex in rule.patterns:
+        spans.extend(m.span() for m in regex.finditer(folded) if m.end() > m.start())
+    return sorted(set(spans), key=lambda span: (span[0] - span[1], span[0]))
 
 
 @functools.cache
@@ -126,20 +163,14 @@ def screen(text: str, rules: RuleSet | None = None) -> list[Hit]:
     hits: list[Hit] = []
     taken: set[int] = set()
     for rule in rules.rules:
-        for phrase in sorted(rule.phrases, key=len, reverse=True):
-            start = folded.find(phrase)
-            while start != -1:
-                end = start + len(phrase)
-                span = set(range(start, end))
-                if not span & taken and not (
-                    rule.negatable and _negated(folded, start, rules.negations)
-                ):
-                    taken |= span
-                    first, last = offsets[start], offsets[end - 1] + 1
-                    hits.append(
-                        Hit(rule.code, rule.name, rule.clause, text[first:last], first, last)
-                    )
-                start = folded.find(phrase, start + 1)
+        for start, end in _candidates(folded, rule):
+            span = set(range(start, end))
+            if not span & taken and not (
+                rule.negatable and _negated(folded, start, rules.negations)
+            ):
+                taken |= span
+                first, last = offsets[start], offsets[end - 1] + 1
+                hits.append(Hit(rule.code, rule.name, rule.clause, text[first:last], first, last))
     return sorted(hits, key=lambda hit: hit.start)
 
 

@@ -11,12 +11,13 @@ the weekly consulting summary (附件10) and the branch's monthly review.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.domain import consulting, screening
+from portal.domain.beijing import local_date, month_end, month_start, to_local, utc_bounds
 from portal.extensions import db
 from portal.models import Client, User
 from portal.models.advice import (
@@ -26,7 +27,7 @@ from portal.models.advice import (
     DailyAdviceSummary,
     MonthlyReview,
 )
-from portal.models.base import CHINA_OFFSET, utcnow
+from portal.models.base import utcnow
 from portal.services import risk, scope
 
 ADVICE_TEXT = ("question", "advice", "remarks")
@@ -45,33 +46,13 @@ SUMMARY_FIELDS = (
 
 
 class AdviceRefused(ValueError):
-    """The advice may not be recorded; ``reasons`` say why, in Chinese."""
+    """The advice may not be recorded; ``reasons`` say why, in Chinese. ``field`` names the
+    form field the reasons concern, when there is one (e.g. ``"at"`` for a follow-up's time)."""
 
-    def __init__(self, reasons: list[str]):
+    def __init__(self, reasons: list[str], field: str | None = None):
         super().__init__("；".join(reasons))
         self.reasons = reasons
-
-
-# ---------------------------------------------------------------------------- dates
-
-
-def local_date(moment: datetime) -> date:
-    return (moment + CHINA_OFFSET).date()
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def next_month(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def utc_range(first: date, last_exclusive: date) -> tuple[datetime, datetime]:
-    return (
-        datetime.combine(first, time()) - CHINA_OFFSET,
-        datetime.combine(last_exclusive, time()) - CHINA_OFFSET,
-    )
+        self.field = field
 
 
 def retained_until(moment: datetime) -> datetime:
@@ -133,7 +114,11 @@ def _screen_fields(record, names) -> list[dict]:
 
 
 def _rescreen(advice: Advice) -> None:
-    """Screen the advice and its follow-ups again; a new hit flags it for the branch head."""
+    """Screen the advice and its follow-ups again; a new hit flags it for the branch head.
+    Once nothing is found any more, a record flagged only by the screening (the branch head
+    has not reviewed it yet) goes back to clear; one the head has reviewed stays as it is
+    (a returned record, once corrected, waits for the head again). The audit trail keeps
+    the earlier hits and states."""
     before = {(h["field"], h["matched"]) for h in advice.screening_hits or []}
     advice.screening_hits = _screen_fields(advice, ADVICE_TEXT)
     found = {(h["field"], h["matched"]) for h in advice.screening_hits}
@@ -145,6 +130,8 @@ def _rescreen(advice: Advice) -> None:
         }
     if found - before or (found and advice.review_state == "clear"):
         advice.review_state = "flagged"
+    elif not found and advice.review_state == "flagged" and advice.reviewed_by_id is None:
+        advice.review_state = "clear"
 
 
 def signed_off(branch_id: int, day: date) -> MonthlyReview | None:
@@ -210,11 +197,15 @@ def add_followup(
 ) -> AdviceFollowUp:
     if len(advice.followups) >= 3:
         raise AdviceRefused(["每条投资建议最多记录三次跟踪服务（跟踪服务一、二、三）"])
+    at = data.get("at") or utcnow()
+    if at < advice.given_at:
+        shown = to_local(advice.given_at).strftime("%Y-%m-%d %H:%M")
+        raise AdviceRefused([f"跟踪服务的时间不能早于投资建议的时间（{shown}）。"], field="at")
     _after_signoff(advice, reason)
     followup = AdviceFollowUp(
         advice=advice,
         number=len(advice.followups) + 1,
-        at=data.get("at") or utcnow(),
+        at=at,
         allocation=(data.get("allocation") or "").strip(),
         cumulative_gain=data.get("cumulative_gain"),
         content=data["content"].strip(),
@@ -244,7 +235,7 @@ def delete_advice(advice: Advice, now: datetime | None = None) -> None:
     """Only after the retention period (two years from the advice date and time)."""
     until = retained_until(advice.given_at)
     if (now or utcnow()) < until:
-        shown = (until + CHINA_OFFSET).strftime("%Y-%m-%d %H:%M")
+        shown = to_local(until).strftime("%Y-%m-%d %H:%M")
         raise AdviceRefused([f"投资建议及其依据自建议之日起保存不少于两年，{shown}前不能删除"])
     for followup in advice.followups:
         db.session.delete(followup)
@@ -254,7 +245,7 @@ def delete_advice(advice: Advice, now: datetime | None = None) -> None:
 
 def month_list(month: date, flagged_only: bool = False) -> list[Advice]:
     """The month's advice the current user may see, newest first, with what the list shows."""
-    start, end = utc_range(month, next_month(month))
+    start, end = utc_bounds(month, month_end(month))
     stmt = (
         scope.scoped(Advice)
         .options(
@@ -287,7 +278,7 @@ def for_client(client: Client, limit: int = 20) -> list[Advice]:
 
 def weekly_table(manager_id: int, monday: date) -> consulting.WeeklyTable:
     """附件10 for a manager and the week starting ``monday``."""
-    start, end = utc_range(monday, monday + timedelta(days=7))
+    start, end = utc_bounds(monday, monday + timedelta(days=6))
     advice = db.session.execute(
         select(Advice.given_at, Advice.category).where(
             Advice.manager_id == manager_id, Advice.given_at >= start, Advice.given_at < end
@@ -321,8 +312,8 @@ class ManagerMonth:
 def month_items(branch_id: int, month: date) -> list[ManagerMonth]:
     """Each manager of the branch with the month's advice (and its follow-ups, loaded in one
     query), and the counts of the month before."""
-    start, end = utc_range(month, next_month(month))
-    previous = utc_range(month_start(month - timedelta(days=1)), month)
+    start, end = utc_bounds(month, month_end(month))
+    previous = utc_bounds(month_start(month - timedelta(days=1)), month - timedelta(days=1))
     managers = db.session.scalars(
         select(User).where(User.branch_id == branch_id, User.role == "manager").order_by(User.id)
     ).all()
@@ -389,11 +380,28 @@ def save_review(branch_id: int, month: date, data: dict) -> MonthlyReview:
     return review_record
 
 
+def awaiting_review(branch_id: int, month: date) -> int:
+    """How many of the branch's advice of ``month`` are flagged and wait for the head."""
+    start, end = utc_bounds(month, month_end(month))
+    return db.session.scalar(
+        select(func.count(Advice.id)).where(
+            Advice.branch_id == branch_id,
+            Advice.given_at >= start,
+            Advice.given_at < end,
+            Advice.review_state == "flagged",
+        )
+    )
+
+
 def sign_off(review_record: MonthlyReview, user: User) -> None:
+    """The head signs the month's meeting record, once every flagged advice is reviewed."""
     if user.role != "branch_head" or user.branch_id != review_record.branch_id:
         raise PermissionError("只有本营业部总经理可以签署")
     if not review_record.minutes.strip() or review_record.held_on is None:
         raise AdviceRefused(["请先填写会议日期和会议纪要，再签署"])
+    waiting = awaiting_review(review_record.branch_id, review_record.month)
+    if waiting:
+        raise AdviceRefused([f"本月还有{waiting}条待审核的投资建议，请先审核后再签署。"])
     review_record.signed_off_by_id = user.id
     review_record.signed_off_at = utcnow()
     db.session.commit()
