@@ -22,10 +22,20 @@ MOBILE = r"^1\d{10}$"
 
 
 class Form(FlaskForm):
-    """Every form of the portal: WTForms' own messages in Chinese (``WTF_I18N_ENABLED`` off)."""
+    """Every form of the portal: WTForms' own messages in Chinese (``WTF_I18N_ENABLED`` off),
+    and one message per field: the one about what was typed ("不是有效的选择" for "abc"), or,
+    when nothing was typed, the field's own "请填写…/请选择…"."""
 
     class Meta:
         locales = ("zh",)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for f in self:
+            if len(f.errors) > 1 and all(isinstance(e, str) for e in f.errors):
+                typed = any(str(v).strip() for v in f.raw_data or [])
+                f.errors = [f.errors[0] if typed else f.errors[-1]]
+        return valid
 
 
 def required(label: str) -> DataRequired:

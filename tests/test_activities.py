@@ -10,6 +10,7 @@ from activity_data import DAY, WEEK, new_client, setup_branch, user, visit
 from sqlalchemy import func, select
 
 from portal.domain import workdays
+from portal.domain.beijing import to_local
 from portal.extensions import db
 from portal.models import (
     AuditLog,
@@ -21,7 +22,6 @@ from portal.models import (
 )
 from portal.models.base import china_today, utcnow
 from portal.services import client_queries, clients, contacts, scope, weekly, worklogs
-from portal.services.records import to_local
 
 HTMX = {"HX-Request": "true"}
 
@@ -364,6 +364,33 @@ def test_week_counts_and_points_come_from_core_visits_and_new_clients(org, ids):
         assert any("李四" in line and "home 的拜访内容" in line for line in week.contents["home"])
         assert week.contents["new_client"] == [f"孙新（{_account('孙新')}）10/16"]
         assert weekly.week_of(user("mgr2"), WEEK).counts["home"] == 1  # mgr2's own visit
+
+
+def test_a_client_handed_over_and_straight_back_is_new_for_nobody(org, ids):
+    with org.app_context():
+        mgr1, mgr2 = user("mgr1"), user("mgr2")
+        before = {m: weekly.week_of(m, WEEK).counts["new_client"] for m in (mgr1, mgr2)}
+        back_and_forth = new_client("mgr1", "钱往返")  # mgr1's since 2019
+        handed_over = new_client("mgr1", "吴移交")
+        for client, manager, day in (
+            (back_and_forth, mgr2, 15),  # a mistake …
+            (back_and_forth, mgr1, 16),  # … corrected the next day
+            (handed_over, mgr2, 17),  # for good
+        ):
+            client.manager_id = manager.id
+            db.session.add(
+                ClientAssignment(
+                    client_id=client.id, manager_id=manager.id, since=date(2024, 10, day)
+                )
+            )
+        db.session.commit()
+        after = {m: weekly.week_of(m, WEEK) for m in (mgr1, mgr2)}
+        assert after[mgr1].counts["new_client"] == before[mgr1]
+        assert after[mgr2].counts["new_client"] == before[mgr2] + 1
+        assert after[mgr2].contents["new_client"][-1] == f"吴移交（{_account('吴移交')}）10/17"
+        # The week after, the handed-over client is no longer new.
+        later = weekly.week_of(mgr2, WEEK + timedelta(days=7))
+        assert not any("吴移交" in line for line in later.contents["new_client"])
 
 
 def _account(name: str) -> str:

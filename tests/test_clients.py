@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 from portal.domain.idcard import build_resident_id
 from portal.extensions import db
 from portal.models import AuditLog, Client, User
+from portal.models.base import china_today
+from portal.services import classification
 
 
 def first_client_of(app, username: str) -> Client:
@@ -202,12 +204,43 @@ def test_birthday_and_gender_must_agree_with_the_id(demo_clients, login_as):
         ("home_postcode", "10000", "邮编应为6位数字"),
         ("commission_rate", "abc", "不是有效的小数"),
         ("fund_account", "", "请填写资金帐号"),
+        ("gender", "", "请填写性别"),
+        ("meeting_place", "火星", "不是有效的选择"),  # a tampered choice: said at the field
     ],
 )
 def test_each_bad_field_says_what_is_wrong(demo_clients, login_as, field, value, message):
     response = login_as("manager").post_form("/clients/new", new_client_form(**{field: value}))
     assert response.status_code == 422
-    assert message in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert message in html
+    errors = re.findall(r'<p class="error"[^>]*>([^<]*)</p>', html)
+    assert len(errors) == 1 and message in errors[0]  # one field, one message
+
+
+def test_counter_staff_open_an_account_for_a_manager_of_their_branch(
+    demo_clients, login_as, user_id
+):
+    counter = login_as("counter")
+    form = counter.get("/clients/new").get_data(as_text=True)
+    assert 'name="manager_id"' in form and "赵磊" not in form  # mgr3 is in the other branch
+    elsewhere = counter.post_form("/clients/new", new_client_form(manager_id=user_id("mgr3")))
+    assert elsewhere.status_code == 422
+    response = counter.post_form("/clients/new", new_client_form(manager_id=user_id("mgr2")))
+    assert response.status_code == 302
+    with demo_clients.app_context():
+        c = db.session.scalar(select(Client).where(Client.client_no == "9000000001"))
+        assert (c.manager_id, c.branch_id) == (user_id("mgr2"), 1)
+        actors = set(
+            db.session.scalars(
+                select(AuditLog.actor).where(
+                    AuditLog.record_type == "clients", AuditLog.record_id == c.id
+                )
+            )
+        )
+    assert actors == {"counter1"}
+    shown = counter.get(response.headers["Location"]).get_data(as_text=True)
+    assert VALID_ID not in shown  # the counter reads the file masked, as any other
+    assert "欧阳明远" in login_as("mgr2").get("/clients/?q=欧阳明远").get_data(as_text=True)
 
 
 def test_create_client_then_it_is_found_and_audited(demo_clients, login_as):
@@ -325,6 +358,18 @@ def test_hq_sets_threshold_and_clients_are_reclassified(demo_clients, login_as):
             )
         )
     assert low >= 0 and high_wrongly_low == 0
+
+
+def test_the_page_prepares_next_years_threshold_with_its_suggestion(demo_clients, login_as):
+    next_year = china_today().year + 1
+    with demo_clients.app_context():
+        suggested = classification.suggested_threshold(next_year)
+    html = login_as("hq").get("/classification/thresholds").get_data(as_text=True)
+    year_input = re.search(r'<input[^>]*name="year"[^>]*>', html).group(0)
+    assert f'value="{next_year}"' in year_input
+    assert suggested is not None  # the demo has figures in each of the three years before
+    assert f"{next_year - 3}–{next_year - 1}年公司平均客户资产周转率" in html
+    assert f"<b>{suggested}</b>" in html
 
 
 def test_branch_head_proposes_and_hq_approves(demo_clients, login_as):

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from portal import queue
+from portal.domain.beijing import utc_start
 from portal.domain.classification import CLASSES
 from portal.domain.idcard import mask_mobile
 from portal.extensions import db
@@ -532,7 +533,7 @@ def test_overview_counts_match_the_database_and_link_to_the_list(demo_clients, l
 def test_overview_change_from_last_month_comes_from_class_history(demo_clients):
     with demo_clients.test_request_context():
         mgr1 = db.session.scalar(select(User).where(User.username == "mgr1"))
-        before = overview.month_start_utc(china_today().replace(day=1)) - timedelta(days=3)
+        before = utc_start(china_today().replace(day=1)) - timedelta(days=3)
         clients = db.session.scalars(
             select(Client).where(Client.manager_id == mgr1.id).order_by(Client.id).limit(3)
         ).all()

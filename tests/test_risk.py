@@ -1,6 +1,7 @@
 import io
 import logging
 import re
+from datetime import timedelta
 
 import pytest
 from answers import HIGHEST, LOWEST
@@ -170,7 +171,8 @@ def test_suitability_on_the_file_and_disclosures(demo_clients, login_as, fresh):
         verdict = risk.check_product(client, "warrant")
         assert not verdict.allowed and "尚未签署「权证」风险揭示书" in verdict.reasons[0]
     bad = manager.post_form(
-        f"/clients/{fresh.id}/disclosures", {"kind": "warrant", "signed_on": "2999-01-01"}
+        f"/clients/{fresh.id}/disclosures",
+        {"kind": "warrant", "signed_on": str(china_today() + timedelta(days=30))},
     )
     assert bad.status_code == 422
     assert "签署日期不能晚于今天" in bad.get_data(as_text=True)

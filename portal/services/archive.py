@@ -28,9 +28,10 @@ from weasyprint import Document
 
 from portal.args import int_arg
 from portal.domain import archive as rules
+from portal.domain.beijing import to_local
 from portal.extensions import db
 from portal.models import Branch, Client, User
-from portal.models.base import CHINA_OFFSET, china_today, utcnow
+from portal.models.base import china_today, utcnow
 from portal.models.client import MonthlyFigure, RelatedPerson
 from portal.pdf import ARCHIVE, render_document
 from portal.services import scope
@@ -378,7 +379,7 @@ def annex4_workbook(summary: Annex4) -> bytes:
             f"填表人：{summary.filled_by}",
             None,
             None,
-            f"时间：{(summary.filled_at + CHINA_OFFSET):%Y-%m-%d %H:%M}",
+            f"时间：{to_local(summary.filled_at):%Y-%m-%d %H:%M}",
         ]
     )
     sheet.append(["填表说明："])

@@ -195,6 +195,12 @@ def _require(condition: bool, message: str) -> None:
         raise PermissionError(message)
 
 
+def year_to_prepare() -> int:
+    """The year whose threshold HQ prepares by default: Art. 6 resets it at each year end for
+    the year to come (a correction of the current year is still a choice of the form)."""
+    return current_year() + 1
+
+
 def suggested_threshold(year: int) -> Decimal | None:
     """Art. 6: the mean company-wide turnover of the three years before ``year`` (for HQ).
 

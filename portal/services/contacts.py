@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from portal.domain import surname, visits
+from portal.domain.beijing import to_utc, utc_bounds, utc_start
 from portal.extensions import db
 from portal.models import (
     Client,
@@ -24,7 +25,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.services import scope
-from portal.services.records import clean_text, set_changed, to_utc, use_case, utc_bounds
+from portal.services.records import clean_text, set_changed, use_case
 
 CONTACT_TEXT = ("place", "content", "improvements")
 EVALUATION_TEXT = ("went_well", "to_improve", "next_time")
@@ -236,9 +237,9 @@ def contacts_page(
         stmt = stmt.where(Contact.status == filters.status)
     moment = func.coalesce(Contact.occurred_at, Contact.planned_at)
     if filters.first:
-        stmt = stmt.where(moment >= utc_bounds(filters.first, filters.first)[0])
+        stmt = stmt.where(moment >= utc_start(filters.first))
     if filters.last:
-        stmt = stmt.where(moment < utc_bounds(filters.last, filters.last)[1])
+        stmt = stmt.where(moment < utc_start(filters.last + timedelta(days=1)))
     total = db.session.scalar(
         stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
     )
@@ -280,9 +281,9 @@ def visit_record(manager: User, first: date | None = None, last: date | None = N
         )
     )
     if first:
-        stmt = stmt.where(Contact.occurred_at >= utc_bounds(first, first)[0])
+        stmt = stmt.where(Contact.occurred_at >= utc_start(first))
     if last:
-        stmt = stmt.where(Contact.occurred_at < utc_bounds(last, last)[1])
+        stmt = stmt.where(Contact.occurred_at < utc_start(last + timedelta(days=1)))
     sections: list[RecordSection] = []
     for row in _rows(db.session.scalars(stmt.options(joinedload(Contact.client)))):
         letter = row.contact.client.surname_initial

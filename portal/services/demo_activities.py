@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import insert, select
 
 from portal.domain import visits, workdays
+from portal.domain.beijing import to_utc
 from portal.extensions import db
 from portal.models import (
     Client,
@@ -28,7 +29,6 @@ from portal.models import (
     WorkLog,
 )
 from portal.models.base import china_today, utcnow
-from portal.services.records import to_utc
 
 SEED = 20240605
 WEEKS = 8
@@ -159,6 +159,11 @@ def backfill_assignments() -> None:
     db.session.commit()
 
 
+def _opened_by(clients: list[Client], day: date) -> list[Client]:
+    """The clients whose account was open on ``day``: nobody is visited before opening."""
+    return [c for c in clients if c.opened_on is None or c.opened_on <= day]
+
+
 def _is_core(client: Client) -> bool:
     return client.class_code in CORE_CLASSES or client.value_class in ("G", "S")
 
@@ -172,10 +177,10 @@ def _contacts(rng, manager: User, clients: list[Client], first: date, today: dat
     kinds, weights = zip(*KIND_WEIGHTS, strict=True)
     rows = []
     for day in workdays.workdays_between(first, today - timedelta(days=1)):
-        for _ in range(rng.randrange(2, 6)):
-            client = rng.choice(clients)
+        opened = _opened_by(clients, day)
+        for _ in range(rng.randrange(2, 6) if opened else 0):
             kind = rng.choices(kinds, weights)[0]
-            rows.append(_row(rng, manager, client, kind, "done", day))
+            rows.append(_row(rng, manager, rng.choice(opened), kind, "done", day))
     upcoming = [today, *workdays.workdays_between(today + timedelta(days=1), today + timedelta(7))]
     for day in upcoming[:4]:
         for _ in range(2 if day == today else 1):
@@ -215,6 +220,7 @@ def _handovers(rng, manager: User, clients: list[Client], first: date, today: da
     rows = []
     for client in rng.sample(clients, min(len(clients), 6)):
         since = first + timedelta(days=rng.randrange((today - first).days or 1))
+        since = max(since, client.opened_on or since)
         rows.append(
             {
                 "client_id": client.id,
@@ -255,12 +261,13 @@ def _logs(rng, manager: User, clients: list[Client], first: date, today: date) -
         ).all()
     )
     for log in logs:
-        for position in range(1, rng.randrange(0, 4) + 1):
+        opened = _opened_by(clients, log["day"])
+        for position in range(1, rng.randrange(0, 4) + 1 if opened else 1):
             consultations.append(
                 {
                     "log_id": ids[log["day"]],
                     "position": position,
-                    "client_id": rng.choice(clients).id,
+                    "client_id": rng.choice(opened).id,
                     "summary": rng.choice(CONSULTATIONS),
                 }
             )

@@ -25,9 +25,10 @@ from typing import Any
 from flask import current_app
 
 from portal import queue
+from portal.domain.beijing import local_date, to_local
 from portal.extensions import db
 from portal.models import Branch, User
-from portal.models.base import CHINA_OFFSET, utcnow
+from portal.models.base import utcnow
 from portal.pdf import ARCHIVE, render_document, write_pdf
 from portal.services import archive
 
@@ -116,7 +117,7 @@ def is_finished(job: Job) -> bool:
 
 
 def download_name(job: Job) -> str:
-    made = (job["created_at"] + CHINA_OFFSET).strftime("%Y%m%d-%H%M")
+    made = to_local(job["created_at"]).strftime("%Y%m%d-%H%M")
     return f"附件3客户服务档案表-{job['label'].replace(' · ', '-')}-{made}.pdf"
 
 
@@ -175,7 +176,7 @@ def _run(job: Job) -> None:
     branch = db.session.get(Branch, job["branch_id"])
     manager = db.session.get(User, job["manager_id"]) if job["manager_id"] else None
     ids = archive.client_ids(archive.Selection(branch=branch, manager=manager), user)
-    filled_on = (job["created_at"] + CHINA_OFFSET).date()
+    filled_on = local_date(job["created_at"])
     job.update(status="running", total=len(ids), done=0, failures=[])
     _save(job)
 

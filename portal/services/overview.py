@@ -26,10 +26,11 @@ from sqlalchemy import ColumnElement, Float, and_, cast, func, select
 
 from portal.args import int_arg
 from portal.domain import chart as geometry
+from portal.domain.beijing import utc_start
 from portal.domain.classification import CLASSES, describe
 from portal.extensions import db
 from portal.models import Branch, Client, User
-from portal.models.base import CHINA_OFFSET, china_today
+from portal.models.base import china_today
 from portal.models.client import ClassChange
 from portal.services import scope
 from portal.services.classification import thresholds_in_force
@@ -60,11 +61,6 @@ class Overview:
     @property
     def total(self) -> int:
         return sum(c.now for c in self.counts) + self.unclassified
-
-
-def month_start_utc(today: date) -> datetime:
-    """The first moment of ``today``'s month in Beijing, as the naive UTC the database keeps."""
-    return datetime(today.year, today.month, 1) - CHINA_OFFSET
 
 
 def _book(user: User, manager_id) -> tuple[ColumnElement[bool], User | None]:
@@ -134,7 +130,7 @@ def overview(user: User, manager_id=None) -> Overview:
     condition, manager = _book(user, manager_id)
     now = counts_now(condition)
     month_start = china_today().replace(day=1)
-    before = counts_at(condition, month_start_utc(month_start))
+    before = counts_at(condition, utc_start(month_start))
     threshold, others = _thresholds(user, manager)
     # Floats for the picture, read as plain rows (assets, turnover, class_code): no Decimal
     # and no object per point for 100,000 clients.

@@ -8,12 +8,13 @@ A client's ``risk_level`` is only ever set here, from a completed questionnaire.
 import functools
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import Select, func, or_, select
 
 from portal.domain import questionnaire, suitability
+from portal.domain.beijing import local_date, utc_bounds
 from portal.extensions import db
 from portal.models import (
     Client,
@@ -22,7 +23,7 @@ from portal.models import (
     RiskDisclosure,
     User,
 )
-from portal.models.base import CHINA_OFFSET, utcnow
+from portal.models.base import utcnow
 from portal.services import attachments, scope
 
 # ----------------------------------------------------------------------------- versions
@@ -105,7 +106,7 @@ def record_assessment(
         total=result.total,
         level=result.level,
         taken_at=taken_at,
-        at_opening=_local_date(taken_at) == client.opened_on,
+        at_opening=local_date(taken_at) == client.opened_on,
         entered_by_id=user.id,
     )
     if scan is not None:
@@ -207,8 +208,7 @@ class DailyRow:
 def daily_new_accounts(branch_id: int, day: date) -> list[DailyRow]:
     """营业部风险承受能力客户分类表 (Art. 8.4): the accounts opened that day with the
     assessment taken on that day (score and level), by risk level then name."""
-    start = datetime.combine(day, time()) - CHINA_OFFSET
-    end = start + timedelta(days=1)
+    start, end = utc_bounds(day, day)
     taken = (
         select(RiskAssessment.client_id, func.max(RiskAssessment.id).label("latest"))
         .where(RiskAssessment.taken_at >= start, RiskAssessment.taken_at < end)
@@ -236,10 +236,6 @@ def pending(user: User, manager_id: int | None = None) -> Select:
     if manager_id:
         stmt = stmt.where(Client.manager_id == manager_id)
     return stmt
-
-
-def _local_date(moment: datetime) -> date:
-    return (moment + CHINA_OFFSET).date()
 
 
 def file_context(client: Client) -> dict:

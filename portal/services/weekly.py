@@ -15,10 +15,11 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from portal.domain import visits, workdays
+from portal.domain.beijing import local_date, utc_bounds
 from portal.extensions import db
 from portal.models import Client, ClientAssignment, Contact, User, WeeklySummary
 from portal.models.base import china_today, utcnow
-from portal.services.records import clean_text, local_date, set_changed, use_case, utc_bounds
+from portal.services.records import clean_text, set_changed, use_case
 
 SUMMARY_TEXT = ("work_news", "client_feedback", "own_suggestions", "summary")
 PLAN_FIELDS = {key: f"plan_{key}" for key in visits.WEEKLY_TYPES}
@@ -109,23 +110,13 @@ def week_figures(
             week.contents[kind].append(
                 f"{client.name}（{client.fund_account}）{day.month}/{day.day}：{content}"
             )
-    rows = db.session.execute(
-        select(ClientAssignment.manager_id, ClientAssignment.since, Client)
-        .join(Client, Client.id == ClientAssignment.client_id)
-        .where(
-            ClientAssignment.manager_id.in_(ids),
-            ClientAssignment.since >= first,
-            ClientAssignment.since <= last,
-        )
-        .order_by(ClientAssignment.since, ClientAssignment.id)
-    )
-    seen: set[tuple] = set()
-    for manager_id, since, client in rows:
-        key = (manager_id, workdays.week_start(since))
-        if key in weeks and (key, client.id) not in seen:  # a client once per week
-            seen.add((key, client.id))
-            weeks[key].counts["new_client"] += 1
-            weeks[key].contents["new_client"].append(
+    for (manager_id, monday), (client, since) in sorted(
+        _new_clients(ids, first, last), key=lambda row: row[1][1]
+    ):
+        week = weeks.get((manager_id, monday))
+        if week is not None:
+            week.counts["new_client"] += 1
+            week.contents["new_client"].append(
                 f"{client.name}（{client.fund_account}）{since.month}/{since.day}"
             )
     wanted = set(mondays) | {monday - timedelta(days=7) for monday in mondays}
@@ -145,6 +136,40 @@ def week_figures(
         if not with_contents:
             week.contents = {}
     return weeks
+
+
+def _new_clients(manager_ids, first: date, last: date):
+    """((manager id, Monday), (client, since)) of each 新增客户 between ``first`` and ``last``:
+    a client assigned to the manager during the week who is theirs at its end and was not
+    theirs at its start. A client handed over and straight back counts for nobody."""
+    assigned_in_range = select(ClientAssignment.client_id).where(
+        ClientAssignment.manager_id.in_(manager_ids),
+        ClientAssignment.since >= first,
+        ClientAssignment.since <= last,
+    )
+    history: dict[int, list[tuple[date, int]]] = {}
+    clients: dict[int, Client] = {}
+    for since, manager_id, client in db.session.execute(
+        select(ClientAssignment.since, ClientAssignment.manager_id, Client)
+        .join(Client, Client.id == ClientAssignment.client_id)
+        .where(ClientAssignment.client_id.in_(assigned_in_range), ClientAssignment.since <= last)
+        .order_by(ClientAssignment.since, ClientAssignment.id)
+    ):
+        history.setdefault(client.id, []).append((since, manager_id))
+        clients[client.id] = client
+
+    def manager_on(client_id: int, day: date) -> int | None:
+        """The client's manager at the end of ``day``."""
+        mine = [m for since, m in history[client_id] if since <= day]
+        return mine[-1] if mine else None
+
+    for client_id, assignments in history.items():
+        for monday in sorted({workdays.week_start(s) for s, _ in assignments if s >= first}):
+            sunday = workdays.week_end(monday)
+            owner = manager_on(client_id, sunday)
+            if owner in manager_ids and manager_on(client_id, monday - timedelta(days=1)) != owner:
+                since = max(s for s, m in assignments if m == owner and monday <= s <= sunday)
+                yield (owner, monday), (clients[client_id], since)
 
 
 def week_of(manager: User, monday: date, with_contents: bool = True) -> WeekFigures:

@@ -13,11 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.domain import workdays
+from portal.domain.beijing import local_date, month_end, month_start, utc_bounds
 from portal.extensions import db
 from portal.models import Client, Consultation, Contact, User, WorkLog
 from portal.models.base import china_today
 from portal.services import contacts
-from portal.services.records import clean_text, local_date, set_changed, use_case, utc_bounds
+from portal.services.records import clean_text, set_changed, use_case
 
 LOG_TEXT = ("morning_notes", "plan_review", "insights", "tomorrow_plan")
 MAX_CONSULTATIONS = 30
@@ -195,9 +196,8 @@ class Month:
 def month_of(manager: User, first: date) -> Month:
     """Every day of the month up to today: working day or not, the log and the counts (three
     queries whatever the month's length)."""
-    first = first.replace(day=1)
-    following = (first.replace(day=28) + (date.resolution * 4)).replace(day=1)
-    last = min(following - date.resolution, china_today())
+    first = month_start(first)
+    last = min(month_end(first), china_today())
     if last < first:
         return Month(first)
     logs = {
