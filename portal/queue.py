@@ -1,10 +1,12 @@
 """The background-job queue: huey, on SQLite by default (no server to run), on Redis when
 ``HUEY_URL`` (or ``REDIS_URL``) says so.
 
-One huey instance per app (``app.extensions["huey"]``), its tasks registered by
-:func:`init_app`; each task runs inside the app that registered it, in a request context of
-its own (templates and ``url_for`` work as in a view; no user is logged in: a task acts for the
-user id it was given, through ``services.scope``).
+One huey instance per app (``app.extensions["huey"]``), its tasks registered on first use
+(:func:`_queue_of`): the batch export, queued by a user, and one daily job, run by the
+worker's clock at 00:05 Beijing time, that gives the new year's threshold effect on 1 January.
+Each task runs inside the app that registered it, in a request context of its own (templates
+and ``url_for`` work as in a view; no user is logged in: a task acts for the user id it was
+given, through ``services.scope``).
 
 ``flask worker`` runs the consumer (``make run`` starts one beside the web server). Jobs keep
 their state in huey's own key-value storage (:func:`put`, :func:`peek`), so the queue needs no
@@ -15,11 +17,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import date, datetime, time
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+
+from portal.domain.beijing import to_utc
 
 log = logging.getLogger("portal.queue")
 
@@ -55,14 +60,30 @@ def _queue_of(app: Flask) -> Huey:
             app.extensions["huey"] = make_huey(app.config["HUEY_URL"])
             app.extensions["tasks"] = {}
 
-            from portal.services import exports
+            from portal.services import classification, exports
 
             register(app, exports.TASK, exports.run_export)
+            register(
+                app,
+                NEW_YEAR_TASK,
+                classification.apply_thresholds_in_force,
+                daily_at(time(0, 5)),
+            )
     return app.extensions["huey"]
 
 
-def register(app: Flask, name: str, function) -> None:
-    """Make ``function`` a task of the app's queue, run inside the app."""
+NEW_YEAR_TASK = "apply_thresholds_in_force"
+
+
+def daily_at(moment: time) -> crontab:
+    """A huey schedule: every day at ``moment``, Beijing time (huey's clock is UTC)."""
+    utc = to_utc(datetime.combine(date(2000, 1, 2), moment))
+    return crontab(minute=str(utc.minute), hour=str(utc.hour))
+
+
+def register(app: Flask, name: str, function, schedule=None) -> None:
+    """Make ``function`` a task of the app's queue, run inside the app: queued by
+    :func:`enqueue`, or, with a ``schedule`` (see :func:`daily_at`), by the worker's clock."""
     huey: Huey = app.extensions["huey"]
 
     def run_in_app(*args):
@@ -72,7 +93,10 @@ def register(app: Flask, name: str, function) -> None:
             return function(*args)
 
     run_in_app.__name__ = name
-    app.extensions["tasks"][name] = huey.task(name=name)(run_in_app)
+    if schedule is None:
+        app.extensions["tasks"][name] = huey.task(name=name)(run_in_app)
+    else:
+        app.extensions["tasks"][name] = huey.periodic_task(schedule, name=name)(run_in_app)
 
 
 def huey() -> Huey:
@@ -108,8 +132,14 @@ def delete(key: str) -> None:
     show_default=True,
     help="process: each job on its own CPU core (PDF rendering holds Python's GIL).",
 )
-def worker(workers: int, worker_type: str) -> None:
-    """Run the background-job consumer (batch exports) until Ctrl-C."""
+@click.option(
+    "--periodic/--no-periodic",
+    default=True,
+    show_default=True,
+    help="Run the daily jobs (the new year's threshold); with several workers, on one only.",
+)
+def worker(workers: int, worker_type: str, periodic: bool) -> None:
+    """Run the background-job consumer (batch exports, daily jobs) until Ctrl-C."""
     app = current_app._get_current_object()
     queue = _queue_of(app)
 
@@ -122,4 +152,4 @@ def worker(workers: int, worker_type: str) -> None:
             db.engine.dispose(close=False)
 
     click.echo(f"worker: {workers} {worker_type}(s) on {app.config['HUEY_URL']}")
-    queue.create_consumer(workers=workers, worker_type=worker_type, periodic=False).run()
+    queue.create_consumer(workers=workers, worker_type=worker_type, periodic=periodic).run()

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, insert, select, update
 
+from portal import queue
 from portal.domain.classification import BANDS, CLASSES, classify, turnover_rate
 from portal.domain.idcard import build_resident_id
 from portal.extensions import db
@@ -321,3 +322,44 @@ def test_company_wide_rows_are_always_approved(org):
         with pytest.raises(Exception, match="company_wide_approved"):
             db.session.commit()
         db.session.rollback()
+
+
+def test_a_threshold_set_for_next_year_takes_effect_on_its_first_day(org, monkeypatch):
+    with org.app_context():
+        hq, mgr = user("hq"), user("mgr1")
+        classification.set_threshold(YEAR, Decimal("3"), hq)
+        client = new_client(mgr)
+        set_figures(client, Decimal("200000"), Decimal("2"))
+        low, high = (classify(Decimal("200000"), Decimal("2"), t) for t in (Decimal(3), Decimal(1)))
+        assert low != high  # turnover 2: low against 3, high against 1.5
+        classification.reclassify([client.id])
+        db.session.commit()
+        assert db.session.get(Client, client.id).class_code == low
+        classification.set_threshold(YEAR + 1, Decimal("1.5"), hq, note="明年")
+        assert db.session.get(Client, client.id).class_code == low  # not this year
+        assert classification.apply_thresholds_in_force() == 0  # nothing to do today
+
+        # The worker's daily job, as the queue registered it, on 1 January.
+        monkeypatch.setattr(classification, "china_today", lambda: date(YEAR + 1, 1, 1))
+        queue.huey()  # registers the app's tasks
+        org.extensions["tasks"][queue.NEW_YEAR_TASK].call_local()
+        db.session.expire_all()
+        assert db.session.get(Client, client.id).class_code == high
+        change = db.session.scalars(
+            select(ClassChange).where(ClassChange.client_id == client.id).order_by(ClassChange.id)
+        ).all()[-1]
+        assert (change.from_class, change.to_class, change.cause) == (low, high, "新年度阈值生效")
+        assert classification.apply_thresholds_in_force() == 0  # the next day: nothing left
+
+
+def test_the_daily_job_runs_just_after_midnight_beijing_time(org):
+    from datetime import datetime
+
+    def due(utc: datetime) -> set[str]:
+        return {task.name for task in huey.read_periodic(utc)}
+
+    with org.app_context():
+        huey = queue.huey()
+    # Beijing 00:05 on 1 January is 16:05 UTC on 31 December (huey's clock is UTC).
+    assert queue.NEW_YEAR_TASK in due(datetime(YEAR, 12, 31, 16, 5))
+    assert queue.NEW_YEAR_TASK not in due(datetime(YEAR + 1, 1, 1, 0, 5))

@@ -52,6 +52,7 @@ from portal.models.base import china_today, utcnow
 CAUSE_FIGURES = "月度数据变更"
 CAUSE_THRESHOLD = "周转率阈值调整"
 CAUSE_NEW = "新建客户"
+CAUSE_NEW_YEAR = "新年度阈值生效"
 
 FIGURE_COLUMNS = ("figures_month", "total_assets", "stock_value", "traded_12m", "avg_assets_12m")
 _CHUNK = 5000  # ids per statement: well under SQLite's and PostgreSQL's bind-parameter limits
@@ -177,6 +178,19 @@ def _apply_threshold_change(change, user: User) -> int:
         changed = reclassify(
             cause=CAUSE_THRESHOLD, user=user, branch_ids=None if everyone else moved
         )
+    db.session.commit()
+    return changed
+
+
+def apply_thresholds_in_force() -> int:
+    """Give every client the class today's thresholds call for, and commit; the number changed.
+
+    The worker runs it every day just after midnight, Beijing time (``portal.queue``): on
+    1 January a threshold HQ set ahead for the new year takes effect; on any other day nothing
+    is left to change (figures and threshold changes reclassify at once), and it costs one
+    statement that finds no row.
+    """
+    changed = reclassify(None, cause=CAUSE_NEW_YEAR)
     db.session.commit()
     return changed
 
