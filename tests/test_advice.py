@@ -377,15 +377,16 @@ def test_sign_off_then_changes_need_a_reason_and_are_marked(demo_clients, login_
     month = china_today().strftime("%Y-%m")
     refused = head.post_form(f"/advice/review/sign?month={month}")
     assert refused.status_code == 302  # nothing to sign yet: said in a flash message
-    head.post_form(
-        f"/advice/review?month={month}",
-        {
-            "held_on": str(china_today()),
-            "attendees": "王建国、李明、陈静",
-            "minutes": "逐条回顾本月投资建议。",
-            "decisions": "继续跟踪。",
-        },
-    )
+    meeting = {
+        "held_on": str(china_today() + timedelta(days=1)),
+        "attendees": "王建国、李明、陈静",
+        "minutes": "逐条回顾本月投资建议。",
+        "decisions": "继续跟踪。",
+    }
+    head.post_form(f"/advice/review?month={month}", meeting)  # planned for tomorrow
+    early = head.post_form(f"/advice/review/sign?month={month}", follow_redirects=True)
+    assert "会议召开后才能签署" in early.get_data(as_text=True)
+    head.post_form(f"/advice/review?month={month}", meeting | {"held_on": str(china_today())})
     head.post_form(f"/advice/review/sign?month={month}")
     page = head.get(f"/advice/review?month={month}").get_data(as_text=True)
     assert "已由 王建国" in page and "签署" in page

@@ -27,7 +27,7 @@ from portal.models.advice import (
     DailyAdviceSummary,
     MonthlyReview,
 )
-from portal.models.base import utcnow
+from portal.models.base import china_today, utcnow
 from portal.services import risk, scope
 
 ADVICE_TEXT = ("question", "advice", "remarks")
@@ -399,6 +399,8 @@ def sign_off(review_record: MonthlyReview, user: User) -> None:
         raise PermissionError("只有本营业部总经理可以签署")
     if not review_record.minutes.strip() or review_record.held_on is None:
         raise AdviceRefused(["请先填写会议日期和会议纪要，再签署"])
+    if review_record.held_on > china_today():
+        raise AdviceRefused([f"会议日期（{review_record.held_on}）还未到，会议召开后才能签署"])
     waiting = awaiting_review(review_record.branch_id, review_record.month)
     if waiting:
         raise AdviceRefused([f"本月还有{waiting}条待审核的投资建议，请先审核后再签署。"])
