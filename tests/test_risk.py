@@ -257,6 +257,23 @@ def test_daily_report_lists_todays_accounts_with_scores(demo_risk, demo_clients,
     assert "当日没有新开户" in other_day
 
 
+def test_daily_report_says_when_an_account_was_assessed_later(demo_clients, login_as, fresh):
+    opened = china_today() - timedelta(days=3)
+    with demo_clients.app_context():
+        client = db.session.get(Client, fresh.id)
+        client.opened_on = opened
+        db.session.commit()
+    counter = login_as("counter")
+    before = counter.get(f"/risk/daily?day={opened}").get_data(as_text=True)
+    assert fresh.name in before and "<td>未评估</td>" in before
+    login_as("manager").post_form(
+        f"/clients/{fresh.id}/assessments/new", form_of(HIGHEST, "confirm")
+    )
+    after = counter.get(f"/risk/daily?day={opened}").get_data(as_text=True)
+    level = questionnaire.evaluate(HIGHEST).level
+    assert f"当日未评估（{china_today():%Y-%m-%d}评估为{level}）" in after
+
+
 def test_assessment_pdf_is_like_the_paper_form(demo_clients, login_as, fresh, caplog):
     manager = login_as("manager")
     manager.post_form(f"/clients/{fresh.id}/assessments/new", form_of(HIGHEST, "confirm"))

@@ -204,6 +204,16 @@ class DailyRow:
     client: Client
     assessment: RiskAssessment | None
 
+    @property
+    def level_text(self) -> str:
+        """The level assessed that day; else that it was not, and what the file says now."""
+        if self.assessment is not None:
+            return self.assessment.level
+        if self.client.risk_assessed_at is not None:
+            on = local_date(self.client.risk_assessed_at)
+            return f"当日未评估（{on:%Y-%m-%d}评估为{self.client.risk_level}）"
+        return "未评估"
+
 
 def daily_new_accounts(branch_id: int, day: date) -> list[DailyRow]:
     """营业部风险承受能力客户分类表 (Art. 8.4): the accounts opened that day with the
