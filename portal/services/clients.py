@@ -10,7 +10,6 @@ session events.
 
 from datetime import date
 from decimal import Decimal
-from functools import wraps
 
 from sqlalchemy import func, select
 
@@ -20,6 +19,7 @@ from portal.models import Client, ClientAssignment, MonthlyFigure, RelatedPerson
 from portal.models.base import china_today
 from portal.models.client import FIN_FIELDS, MEETING_PLACES, preference_string
 from portal.services import classification
+from portal.services.records import sync_rows, use_case
 
 TEXT_FIELDS = (
     "name",
@@ -68,23 +68,7 @@ ID_TYPE_CODES = {code for code, _ in idcard.ID_TYPES}
 # --------------------------------------------------------------------------- use cases
 
 
-def _use_case(function):
-    """Commit on success; on any error roll back, so a refused change leaves nothing behind."""
-
-    @wraps(function)
-    def wrapper(*args, **kwargs):
-        try:
-            result = function(*args, **kwargs)
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
-        return result
-
-    return wrapper
-
-
-@_use_case
+@use_case
 def create_client(data: dict, user: User, related: list[dict] | None = None) -> Client:
     """Open a client file. The manager defaults to ``user`` when a manager creates it; the
     branch is the manager's. ``related`` are the 相关人物 rows; ``data["figures"]`` (optional)
@@ -117,7 +101,7 @@ def create_client(data: dict, user: User, related: list[dict] | None = None) -> 
     return client
 
 
-@_use_case
+@use_case
 def update_client(client: Client, data: dict, related: list[dict] | None = None) -> Client:
     """Change the fields of a client file present in ``data`` (see ``CLIENT_FIELDS``) and,
     when ``related`` is given, its 相关人物 rows. The manager is changed only by
@@ -128,7 +112,7 @@ def update_client(client: Client, data: dict, related: list[dict] | None = None)
     return client
 
 
-@_use_case
+@use_case
 def replace_related_persons(client: Client, rows: list[dict]) -> list[RelatedPerson]:
     """Set the 相关人物 rows to ``rows`` in order; rows left entirely blank are dropped.
 
@@ -137,7 +121,7 @@ def replace_related_persons(client: Client, rows: list[dict]) -> list[RelatedPer
     return _set_related_persons(client, rows)
 
 
-@_use_case
+@use_case
 def reassign(client: Client, manager: User | int, user: User) -> User:
     """Hand a client to another manager (a ``User`` or its id) of the same branch; only the
     branch's head or HQ may. Returns the client's manager."""
@@ -156,7 +140,7 @@ def reassign(client: Client, manager: User | int, user: User) -> User:
     return manager
 
 
-@_use_case
+@use_case
 def save_monthly_figure(client: Client, data: dict, user: User | None = None) -> MonthlyFigure:
     """Add or replace the client's figures of ``data["month"]`` (any day of it), then refresh
     the client's totals and reclassify it (cause 月度数据变更)."""
@@ -273,20 +257,7 @@ def _set_related_persons(client: Client, rows: list[dict]) -> list[RelatedPerson
         if not values["name"]:
             raise ValueError("相关人物须填写姓名")
         wanted.append(values)
-    existing = list(client.related_persons)
-    for position, values in enumerate(wanted, start=1):
-        if position <= len(existing):
-            person = existing[position - 1]
-        else:
-            person = RelatedPerson()
-            client.related_persons.append(person)
-        if person.position != position:
-            person.position = position
-        for field, value in values.items():
-            if getattr(person, field) != value:
-                setattr(person, field, value)
-    for person in existing[len(wanted) :]:
-        client.related_persons.remove(person)
+    sync_rows(client.related_persons, RelatedPerson, wanted)
     return list(client.related_persons)
 
 

@@ -1,12 +1,27 @@
-"""Helpers shared by the activity services (contacts, work logs, weekly summaries): the
-transaction of a use case and change-only updates for a clean audit trail. Beijing time is
-``domain.beijing``.
+"""Helpers shared by the services that keep records (client files, contacts, work logs,
+weekly summaries): the transaction of a use case, and change-only updates for a clean audit
+trail. Beijing time is ``domain.beijing``.
 """
 
-from portal.services.clients import _use_case
+from functools import wraps
 
-use_case = _use_case
-"""Commit on success, roll back on any error (the same transaction rule as client files)."""
+from portal.extensions import db
+
+
+def use_case(function):
+    """Commit on success; on any error roll back, so a refused change leaves nothing behind."""
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            result = function(*args, **kwargs)
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+        return result
+
+    return wrapper
 
 
 def set_changed(record, values: dict) -> None:
@@ -14,6 +29,23 @@ def set_changed(record, values: dict) -> None:
     for field, value in values.items():
         if getattr(record, field) != value:
             setattr(record, field, value)
+
+
+def sync_rows(items: list, make, rows: list[dict]) -> None:
+    """Make the ordered child records ``items`` (a relationship list with a ``position``) hold
+    ``rows`` in order: the existing records are reused position by position, so the trail
+    shows the fields that changed rather than a delete and an insert; new ones are made with
+    ``make()``, and those left over are removed (and recorded as deleted)."""
+    existing = list(items)
+    for position, values in enumerate(rows, start=1):
+        if position <= len(existing):
+            item = existing[position - 1]
+        else:
+            item = make()
+            items.append(item)
+        set_changed(item, {"position": position, **values})
+    for item in existing[len(rows) :]:
+        items.remove(item)
 
 
 def clean_text(value) -> str:

@@ -18,7 +18,7 @@ from portal.extensions import db
 from portal.models import Client, Consultation, Contact, User, WorkLog
 from portal.models.base import china_today
 from portal.services import contacts
-from portal.services.records import clean_text, set_changed, use_case
+from portal.services.records import clean_text, set_changed, sync_rows, use_case
 
 LOG_TEXT = ("morning_notes", "plan_review", "insights", "tomorrow_plan")
 MAX_CONSULTATIONS = 30
@@ -47,16 +47,7 @@ def save_log(manager: User, day: date, data: dict, consultations: list[dict]) ->
         manager_id=manager.id, branch_id=manager.branch_id, day=day
     )
     set_changed(log, {f: clean_text(data.get(f)) for f in LOG_TEXT} | {"product_sales": sales})
-    existing = list(log.consultations)
-    for position, row in enumerate(rows, start=1):
-        if position <= len(existing):
-            item = existing[position - 1]
-        else:
-            item = Consultation()
-            log.consultations.append(item)
-        set_changed(item, {"position": position, **row})
-    for item in existing[len(rows) :]:
-        log.consultations.remove(item)
+    sync_rows(log.consultations, Consultation, rows)
     db.session.add(log)
     return log
 
