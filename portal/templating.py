@@ -11,7 +11,6 @@ from flask_login import current_user
 from portal.domain.beijing import to_local
 from portal.domain.idcard import mask_mobile
 from portal.models import ROLES, User
-from portal.services.audit import field_label, shown_value
 from portal.services.permissions import can, permits
 
 WAN = Decimal(10000)
@@ -105,8 +104,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["commission"] = commission
     app.jinja_env.filters["mask_phone"] = lambda v: mask_mobile(v) if v else "—"
     app.jinja_env.globals["ROLES"] = ROLES
-    app.jinja_env.globals["audit_field_label"] = field_label
-    app.jinja_env.globals["audit_value"] = shown_value
     app.jinja_env.globals["can"] = can
 
     @app.context_processor

@@ -134,6 +134,23 @@ def test_a_cancelled_contact_keeps_a_readable_trail_with_its_readiness(org, ids,
     assert mgr1.get(f"/history/contacts/{plan + 1000}").status_code == 404  # never existed
 
 
+def test_a_reused_id_never_shows_another_records_trail(org, ids, login_as):
+    """SQLite gives the id of a deleted row to the next one: the history of the new record
+    must not show the old one's trail (nor its parts)."""
+    with org.app_context():
+        own = db.session.get(Client, ids["own"])
+        plan = visit(own, datetime(2030, 1, 2, 10, 0), status="planned").id
+    mgr1 = login_as("mgr1")
+    mgr1.post_form(f"/work/contacts/{plan}/readiness", {"mind": "y", "note": "带上研究报告"})
+    mgr1.post_form(f"/work/contacts/{plan}/cancel")
+    with org.app_context():
+        colleague = db.session.get(Client, ids["colleague"])
+        newer = visit(colleague, datetime(2030, 1, 3, 10, 0), status="planned").id
+    html = login_as("mgr2").get(f"/history/contacts/{newer}").get_data(as_text=True)
+    assert "带上研究报告" not in html and "拜访前准备检查" not in html
+    assert "王五" in html  # the new contact's own trail is there
+
+
 def test_the_history_page_shows_labels_names_and_the_files_formats(org, login_as, user_id):
     mgr1 = login_as("mgr1")
     with org.app_context():

@@ -146,7 +146,9 @@ def signed_off(branch_id: int, day: date) -> MonthlyReview | None:
 def _after_signoff(advice: Advice, reason: str | None) -> None:
     if signed_off(advice.branch_id, local_date(advice.given_at)):
         if not (reason or "").strip():
-            raise AdviceRefused(["本月投资咨询例会已签署，修改本月的投资建议须填写修改原因"])
+            raise AdviceRefused(
+                ["本月投资咨询例会已签署，修改本月的投资建议须填写修改原因"], field="reason"
+            )
         advice.changed_after_signoff = True
         advice.change_reason = reason.strip()
 

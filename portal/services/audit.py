@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import Column, and_, literal, or_, select
+from sqlalchemy import Column, and_, func, literal, or_, select
 from sqlalchemy.sql.visitors import replacement_traverse
 
 from portal.domain import suitability, supplementary, visits
@@ -67,30 +67,63 @@ def _matching(type_column, id_column, keys: set[tuple[str, int]]):
     return or_(*(and_(type_column == t, id_column.in_(sorted(ids))) for t, ids in by_type.items()))
 
 
-def records_of(record_type: str, record_id: int) -> set[tuple[str, int]]:
-    """The record and every part of it (and parts of parts) the trail knows, deleted ones too."""
-    found = {(record_type, record_id)}
-    frontier = set(found)
+def life_start(record_type: str, record_id: int) -> int:
+    """The first trail row of this record's life. SQLite may give a deleted row's id to a new
+    record, so the rows of the same (type, id) up to the delete before its latest insert
+    belong to an earlier record."""
+    key = (AuditLog.record_type == record_type, AuditLog.record_id == record_id)
+    latest_insert = db.session.scalar(
+        select(func.max(AuditLog.id)).where(*key, AuditLog.action == "insert")
+    )
+    if latest_insert is None:
+        return 0
+    previous_end = db.session.scalar(
+        select(func.max(AuditLog.id)).where(
+            *key, AuditLog.action == "delete", AuditLog.id < latest_insert
+        )
+    )
+    return (previous_end or 0) + 1
+
+
+def parts_of(record_type: str, record_id: int, since: int) -> set[tuple[tuple, tuple]]:
+    """(part, its parent) of every part of the record (and parts of parts) the trail knows
+    since ``since``, deleted ones too."""
+    found: set[tuple[tuple, tuple]] = set()
+    frontier = {(record_type, record_id)}
     parents = _parent_tables()
     while frontier := {key for key in frontier if key[0] in parents}:
         rows = db.session.execute(
-            select(AuditLog.record_type, AuditLog.record_id)
+            select(
+                AuditLog.record_type, AuditLog.record_id, AuditLog.parent_type, AuditLog.parent_id
+            )
             .where(_matching(AuditLog.parent_type, AuditLog.parent_id, frontier))
+            .where(AuditLog.id >= since)
             .distinct()
         )
-        frontier = {(t, i) for t, i in rows} - found
-        found |= frontier
+        new = {((t, i), (pt, pi)) for t, i, pt, pi in rows} - found
+        found |= new
+        frontier = {part for part, _ in new}
     return found
 
 
 def history_of(record_type: str, record_id: int) -> list[AuditLog]:
-    """Every audit row of a record and of its parts: the newest change first, its fields in
-    order."""
+    """Every audit row of a record's life and of its parts (each part's rows written as a part
+    of its parent, so a reused id never brings in another record's trail): the newest change
+    first, its fields in order."""
+    since = life_start(record_type, record_id)
+    own = and_(AuditLog.record_type == record_type, AuditLog.record_id == record_id)
+    parts = [
+        and_(
+            AuditLog.record_type == t,
+            AuditLog.record_id == i,
+            AuditLog.parent_type == parent_type,
+            AuditLog.parent_id == parent_id,
+        )
+        for (t, i), (parent_type, parent_id) in parts_of(record_type, record_id, since)
+    ]
     return db.session.scalars(
         select(AuditLog)
-        .where(
-            _matching(AuditLog.record_type, AuditLog.record_id, records_of(record_type, record_id))
-        )
+        .where(AuditLog.id >= since, or_(own, *parts))
         .order_by(AuditLog.at.desc(), AuditLog.id)
     ).all()
 
@@ -125,6 +158,7 @@ def deleted_record_visible(model: type, record_id: int) -> bool:
                 AuditLog.record_type == model.__tablename__,
                 AuditLog.record_id == record_id,
                 AuditLog.action == "delete",
+                AuditLog.id >= life_start(model.__tablename__, record_id),
             )
         )
     }
