@@ -110,6 +110,16 @@ class Advice(Audited, db.Model):
     def review_label(self) -> str:
         return REVIEW_STATES[self.review_state]
 
+    @property
+    def awaiting_recheck(self) -> bool:
+        """Returned, corrected by the manager (nothing flagged any more), and waiting for the
+        head to look again."""
+        return (
+            self.review_state == "flagged"
+            and not self.screening_hits
+            and self.reviewed_by_id is not None
+        )
+
 
 class AdviceFollowUp(Audited, db.Model):
     """跟踪服务一/二/三 of 附件9."""

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from sqlalchemy import Column, and_, func, literal, or_, select
 from sqlalchemy.sql.visitors import replacement_traverse
@@ -35,6 +36,7 @@ from portal.services.scope import RULES
 ACTIONS = {"insert": "新增", "update": "修改", "delete": "删除", "view": "查看完整信息"}
 
 
+@cache
 def _audited_models() -> dict[str, type]:
     return {
         mapper.class_.__tablename__: mapper.class_

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from portal.domain import idcard, supplementary
+from portal.domain.beijing import month_start
 from portal.extensions import db
 from portal.models import Client, ClientAssignment, MonthlyFigure, RelatedPerson, User
 from portal.models.base import china_today
@@ -287,7 +288,7 @@ def _upsert_figure(client: Client, data: dict) -> MonthlyFigure:
     month = data.get("month")
     if not isinstance(month, date):
         raise ValueError("请填写月份")
-    month = month.replace(day=1)
+    month = month_start(month)
     values = {field: _decimal(data.get(field), field) for field in FIGURE_FIELDS if field in data}
     with db.session.no_autoflush:
         figure = db.session.scalar(

@@ -25,6 +25,7 @@ from flask import abort
 from sqlalchemy import ColumnElement, Float, and_, cast, func, select
 
 from portal.args import int_arg
+from portal.domain import beijing
 from portal.domain import chart as geometry
 from portal.domain.beijing import utc_start
 from portal.domain.classification import CLASSES, describe
@@ -129,7 +130,7 @@ def _thresholds(user: User, manager: User | None) -> tuple[Decimal, list[tuple[s
 def overview(user: User, manager_id=None) -> Overview:
     condition, manager = _book(user, manager_id)
     now = counts_now(condition)
-    month_start = china_today().replace(day=1)
+    month_start = beijing.month_start(china_today())
     before = counts_at(condition, utc_start(month_start))
     threshold, others = _thresholds(user, manager)
     # Floats for the picture, read as plain rows (assets, turnover, class_code): no Decimal

@@ -10,6 +10,7 @@ from portal.blueprints.activities import bp
 from portal.blueprints.activities.contacts import chosen_manager, manager_or_404, parse_day
 from portal.blueprints.activities.forms import ConsultationForm, WorkLogForm
 from portal.domain import workdays
+from portal.domain.beijing import month_start
 from portal.models.base import china_today
 from portal.pdf import pdf_response, render_pdf
 from portal.services import client_queries, worklogs
@@ -29,7 +30,7 @@ def day_or_404(value: str) -> date:
 def logs():
     """The working days of a month with their logs and counts, for one manager."""
     manager = chosen_manager()
-    first = month_arg(request.args.get("month")) or china_today().replace(day=1)
+    first = month_arg(request.args.get("month")) or month_start(china_today())
     return render_template(
         "activities/logs.html",
         manager=manager,

@@ -19,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.args import month_arg
 from portal.domain import idcard, suitability, supplementary
+from portal.domain.beijing import month_start
 from portal.extensions import db
 from portal.forms import (
     DecimalField,
@@ -269,7 +270,7 @@ class MonthlyFigureForm(Form):
         month = month_arg(field.data)
         if month is None:
             raise ValidationError("月份应在1900年到2100年之间。")
-        if month > china_today().replace(day=1):
+        if month > month_start(china_today()):
             raise ValidationError("不能录入未来月份的数据。")
 
     def figure_data(self) -> dict:
