@@ -94,9 +94,10 @@ def build(path: Path) -> float:
     from flask_migrate import upgrade
     from sqlalchemy import text
 
+    from portal import demo
     from portal.extensions import db
     from portal.models.audit import acting_as
-    from portal.services import classification, demo
+    from portal.services import classification
 
     started = time.perf_counter()
     tmp = path.with_suffix(".building")
@@ -142,9 +143,9 @@ def _managers() -> list:
     """4 branches × 25 managers (mgr1, mgr2 in 第一营业部 and mgr3 in 第二营业部 among them)."""
     from sqlalchemy import select
 
+    from portal import demo
     from portal.extensions import db
     from portal.models import Branch, User
-    from portal.services import demo
 
     branches = list(db.session.scalars(select(Branch).order_by(Branch.id)))
     for n in range(len(branches), BRANCHES):
@@ -182,12 +183,12 @@ def _insert_clients(managers) -> list[tuple[int, float, float]]:
 
     from sqlalchemy import insert
 
+    from portal.demo import COMMON_SURNAMES, GIVEN_CHARS, SPECIAL_SURNAMES
     from portal.domain import surname
+    from portal.domain.beijing import utcnow
     from portal.domain.idcard import build_resident_id
     from portal.extensions import db
     from portal.models import Client
-    from portal.models.base import utcnow
-    from portal.services.demo import COMMON_SURNAMES, GIVEN_CHARS, SPECIAL_SURNAMES
 
     names_of = cache(lambda name: (surname.initial(name), surname.name_initials(name)[:12]))
     rng = random.Random(SEED)
@@ -482,7 +483,7 @@ def _login(app, username: str):
     """A test client logged in as ``username``, and the status of the log-in (302: done)."""
     import re
 
-    from portal.services.demo import DEMO_PASSWORD
+    from portal.demo import DEMO_PASSWORD
 
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)

@@ -7,10 +7,11 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from portal import demo
 from portal.extensions import db
 from portal.models import ROLES, Branch
 from portal.models.audit import acting_as
-from portal.services import accounts, demo, risk
+from portal.services import accounts, risk
 
 
 def register_cli(app: Flask) -> None:

@@ -13,9 +13,8 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from portal import create_app
+from portal import create_app, demo
 from portal.extensions import db
-from portal.services import demo
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 DEMO_LOGINS = {"hq": "hq", "branch_head": "head1", "manager": "mgr1", "counter": "counter1"}

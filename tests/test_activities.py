@@ -10,7 +10,7 @@ from activity_data import DAY, WEEK, new_client, setup_branch, user, visit
 from sqlalchemy import func, select
 
 from portal.domain import workdays
-from portal.domain.beijing import to_local
+from portal.domain.beijing import china_today, to_local, utcnow
 from portal.extensions import db
 from portal.models import (
     AuditLog,
@@ -20,7 +20,6 @@ from portal.models import (
     WeeklySummary,
     WorkLog,
 )
-from portal.models.base import china_today, utcnow
 from portal.services import client_queries, clients, contacts, scope, weekly, worklogs
 
 HTMX = {"HX-Request": "true"}

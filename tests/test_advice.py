@@ -9,11 +9,10 @@ from pypdf import PdfReader
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from portal.domain.beijing import to_local, utc_start
+from portal.domain.beijing import china_today, to_local, utc_start, utcnow
 from portal.extensions import db
 from portal.models import Client, User
 from portal.models.advice import Advice, AdviceFollowUp, DailyAdviceSummary
-from portal.models.base import china_today, utcnow
 from portal.services import advice as service
 from portal.services import risk
 

@@ -4,14 +4,14 @@ import pytest
 from access import uncovered_routes, wrong_statuses
 from sqlalchemy import func, select
 
+from portal.demo import advice as demo_advice
+from portal.domain.beijing import china_today
 from portal.domain.screening import screen
 from portal.domain.workdays import is_workday
 from portal.extensions import db
 from portal.models import Client, User
 from portal.models.advice import Advice, DailyAdviceSummary
-from portal.models.base import china_today
 from portal.services import advice as advice_service
-from portal.services import demo_advice
 
 MATRIX = {
     "/advice/": [302, 200, 403, 200, 200],

@@ -7,12 +7,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from portal import demo
 from portal.domain.classification import CLASSES
 from portal.domain.idcard import build_resident_id, parse_resident_id
 from portal.domain.surname import initial
 from portal.extensions import db
 from portal.models import AuditLog, ClassChange, Client, MonthlyFigure, RiskAssessment, User
-from portal.services import classification, clients, demo, scope
+from portal.services import classification, clients, scope
 
 _numbers = itertools.count(1)
 

@@ -4,10 +4,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from portal.domain.beijing import china_today
 from portal.domain.idcard import build_resident_id
 from portal.extensions import db
 from portal.models import AuditLog, Client, User
-from portal.models.base import china_today
 from portal.services import classification
 
 

@@ -17,9 +17,9 @@ from activity_data import DAY, WEEK, setup_branch, user
 from answers import HIGHEST
 from werkzeug.routing import RequestRedirect
 
+from portal.domain.beijing import china_today
 from portal.extensions import db
 from portal.models import ROLES, Client, Contact, TurnoverThreshold
-from portal.models.base import china_today
 from portal.services import advice, classification, contacts, risk, weekly, worklogs
 from portal.services.permissions import PERMISSIONS
 from portal.templating import NAVIGATION

@@ -15,13 +15,12 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from portal import queue
-from portal.domain.beijing import utc_start
+from portal.domain.beijing import china_today, utc_start, utcnow
 from portal.domain.classification import CLASSES
 from portal.domain.idcard import mask_mobile
 from portal.extensions import db
 from portal.models import Client, User
 from portal.models.activity import Contact
-from portal.models.base import china_today, utcnow
 from portal.models.client import ClassChange, MonthlyFigure, RelatedPerson
 from portal.services import archive, exports, overview
 

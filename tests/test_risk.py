@@ -9,9 +9,9 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from portal.domain import questionnaire
+from portal.domain.beijing import china_today
 from portal.extensions import db
 from portal.models import AuditLog, Client, RiskAssessment, User
-from portal.models.base import china_today
 from portal.services import risk
 
 

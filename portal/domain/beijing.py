@@ -1,10 +1,10 @@
-"""Beijing time: pure conversions, no clock (``models.base.utcnow`` reads the clock).
+"""Beijing time: the clock (``utcnow``, ``china_today``, ``china_now``) and pure conversions.
 
 Every branch works in Beijing time (UTC+8, no daylight saving): times are typed and shown in
 it, and a date is a Beijing business date. The database keeps every timestamp as naive UTC.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 CHINA_OFFSET = timedelta(hours=8)
 
@@ -41,3 +41,18 @@ def month_start(day: date) -> date:
 def month_end(day: date) -> date:
     """The last day of ``day``'s month."""
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def china_today() -> date:
+    """Today's date in Beijing: the business day of every branch (the server may run in UTC)."""
+    return local_date(utcnow())
+
+
+def china_now() -> datetime:
+    """The current Beijing wall-clock time to the minute (the default of a time typed in)."""
+    return to_local(utcnow()).replace(second=0, microsecond=0)
+
+
+def utcnow() -> datetime:
+    """The current time as naive UTC; the database stores every timestamp this way."""
+    return datetime.now(UTC).replace(tzinfo=None)

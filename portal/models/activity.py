@@ -15,8 +15,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain import visits
+from portal.domain.beijing import utcnow
 from portal.extensions import db
-from portal.models.base import Audited, BigId, utcnow
+from portal.models.base import Audited, BigId
 from portal.models.client import Client
 from portal.models.org import Branch, User
 

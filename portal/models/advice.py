@@ -12,8 +12,9 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.domain.beijing import utcnow
 from portal.extensions import db
-from portal.models.base import Audited, utcnow
+from portal.models.base import Audited
 from portal.models.client import Client
 from portal.models.org import Branch, User
 

@@ -29,9 +29,9 @@ from flask_login import current_user
 from sqlalchemy import ForeignKey, Index, String, Text, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from portal.domain.beijing import to_local
+from portal.domain.beijing import to_local, utcnow
 from portal.extensions import db
-from portal.models.base import Audited, BigId, utcnow
+from portal.models.base import Audited, BigId
 
 SECRET = "******"
 

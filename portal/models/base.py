@@ -1,28 +1,9 @@
 """Shared column helpers for every model."""
 
-from datetime import UTC, date, datetime
-
 from sqlalchemy import BigInteger, Integer
-
-from portal.domain.beijing import local_date, to_local
 
 # BIGINT on PostgreSQL, INTEGER (the rowid alias) on SQLite.
 BigId = BigInteger().with_variant(Integer, "sqlite")
-
-
-def china_today() -> date:
-    """Today's date in Beijing: the business day of every branch (the server may run in UTC)."""
-    return local_date(utcnow())
-
-
-def china_now() -> datetime:
-    """The current Beijing wall-clock time to the minute (the default of a time typed in)."""
-    return to_local(utcnow()).replace(second=0, microsecond=0)
-
-
-def utcnow() -> datetime:
-    """The current time as naive UTC; the database stores every timestamp this way."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Audited:

@@ -32,9 +32,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.domain import surname
+from portal.domain.beijing import utcnow
 from portal.domain.classification import CLASSES
 from portal.extensions import db
-from portal.models.base import Audited, BigId, utcnow
+from portal.models.base import Audited, BigId
 from portal.models.org import Branch, User
 
 PREFERENCE_ORDER = "VCJTQX"

@@ -8,8 +8,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from portal.domain.beijing import utcnow
 from portal.extensions import db
-from portal.models.base import Audited, BigId, utcnow
+from portal.models.base import Audited, BigId
 
 ROLES = {
     "manager": "客户经理",

@@ -6,8 +6,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.domain.beijing import utcnow
 from portal.extensions import db
-from portal.models.base import Audited, utcnow
+from portal.models.base import Audited
 from portal.models.client import Client
 from portal.models.org import User
 

@@ -11,7 +11,7 @@ from flask import Response, render_template
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
-from portal.models.base import utcnow
+from portal.domain.beijing import utcnow
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PRINT_CSS = STATIC / "print.css"

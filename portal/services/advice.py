@@ -17,7 +17,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.domain import consulting, screening
-from portal.domain.beijing import local_date, month_end, month_start, to_local, utc_bounds
+from portal.domain.beijing import (
+    china_today,
+    local_date,
+    month_end,
+    month_start,
+    to_local,
+    utc_bounds,
+    utcnow,
+)
 from portal.extensions import db
 from portal.models import Client, User
 from portal.models.advice import (
@@ -27,7 +35,6 @@ from portal.models.advice import (
     DailyAdviceSummary,
     MonthlyReview,
 )
-from portal.models.base import china_today, utcnow
 from portal.services import risk, scope
 
 ADVICE_TEXT = ("question", "advice", "remarks")

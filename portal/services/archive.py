@@ -28,10 +28,9 @@ from weasyprint import Document
 
 from portal.args import int_arg
 from portal.domain import archive as rules
-from portal.domain.beijing import to_local
+from portal.domain.beijing import china_today, to_local, utcnow
 from portal.extensions import db
 from portal.models import Branch, Client, User
-from portal.models.base import china_today, utcnow
 from portal.models.client import MonthlyFigure, RelatedPerson
 from portal.pdf import ARCHIVE, render_document
 from portal.services import scope

@@ -7,9 +7,9 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func, select
 
+from portal.domain.beijing import utcnow
 from portal.extensions import db
 from portal.models import LoginAttempt, User
-from portal.models.base import utcnow
 
 BAD_CREDENTIALS = "用户名或密码错误。"
 LOCKED = "该用户名登录失败次数过多，已暂时锁定，请{minutes}分钟后再试。"

@@ -44,10 +44,10 @@ from sqlalchemy import (
 from sqlalchemy.sql import ColumnElement
 
 from portal.domain import classification as rules
+from portal.domain.beijing import china_today, utcnow
 from portal.extensions import db
 from portal.models import Branch, ClassChange, Client, MonthlyFigure, TurnoverThreshold, User
 from portal.models.audit import current_actor
-from portal.models.base import china_today, utcnow
 
 CAUSE_FIGURES = "月度数据变更"
 CAUSE_THRESHOLD = "周转率阈值调整"

@@ -11,10 +11,10 @@ from sqlalchemy.orm import joinedload
 
 from portal.args import int_arg
 from portal.domain import visits
+from portal.domain.beijing import china_today
 from portal.domain.classification import CLASS_INFO, CLASSES
 from portal.extensions import db
 from portal.models import Client, Contact, User
-from portal.models.base import china_today
 from portal.models.client import ClassChange, MonthlyFigure
 from portal.models.risk import RISK_LEVELS
 from portal.services import scope

@@ -14,10 +14,9 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from portal.domain import idcard, supplementary
-from portal.domain.beijing import month_start
+from portal.domain.beijing import china_today, month_start
 from portal.extensions import db
 from portal.models import Client, ClientAssignment, MonthlyFigure, RelatedPerson, User
-from portal.models.base import china_today
 from portal.models.client import FIN_FIELDS, MEETING_PLACES, preference_string
 from portal.services import classification
 from portal.services.records import sync_rows, use_case

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from portal.domain import surname, visits
-from portal.domain.beijing import to_utc, utc_bounds, utc_start
+from portal.domain.beijing import to_utc, utc_bounds, utc_start, utcnow
 from portal.extensions import db
 from portal.models import (
     Client,
@@ -23,7 +23,6 @@ from portal.models import (
     VisitEvaluationItem,
     VisitReadiness,
 )
-from portal.models.base import utcnow
 from portal.services import scope
 from portal.services.records import clean_text, set_changed, use_case
 

@@ -25,10 +25,9 @@ from typing import Any
 from flask import current_app
 
 from portal import queue
-from portal.domain.beijing import local_date, to_local
+from portal.domain.beijing import local_date, to_local, utcnow
 from portal.extensions import db
 from portal.models import Branch, User
-from portal.models.base import utcnow
 from portal.pdf import ARCHIVE, render_document, write_pdf
 from portal.services import archive
 

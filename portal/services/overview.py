@@ -27,11 +27,10 @@ from sqlalchemy import ColumnElement, Float, and_, cast, func, select
 from portal.args import int_arg
 from portal.domain import beijing
 from portal.domain import chart as geometry
-from portal.domain.beijing import utc_start
+from portal.domain.beijing import china_today, utc_start
 from portal.domain.classification import CLASSES, describe
 from portal.extensions import db
 from portal.models import Branch, Client, User
-from portal.models.base import china_today
 from portal.models.client import ClassChange
 from portal.services import scope
 from portal.services.classification import thresholds_in_force

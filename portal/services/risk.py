@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Select, func, or_, select
 
 from portal.domain import questionnaire, suitability
-from portal.domain.beijing import local_date, utc_bounds
+from portal.domain.beijing import local_date, utc_bounds, utcnow
 from portal.extensions import db
 from portal.models import (
     Client,
@@ -23,7 +23,6 @@ from portal.models import (
     RiskDisclosure,
     User,
 )
-from portal.models.base import utcnow
 from portal.services import attachments, scope
 
 # ----------------------------------------------------------------------------- versions

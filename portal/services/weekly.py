@@ -15,10 +15,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from portal.domain import visits, workdays
-from portal.domain.beijing import local_date, utc_bounds
+from portal.domain.beijing import china_today, local_date, utc_bounds, utcnow
 from portal.extensions import db
 from portal.models import Client, ClientAssignment, Contact, User, WeeklySummary
-from portal.models.base import china_today, utcnow
 from portal.services.records import clean_text, set_changed, use_case
 
 SUMMARY_TEXT = ("work_news", "client_feedback", "own_suggestions", "summary")

@@ -13,10 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.domain import workdays
-from portal.domain.beijing import local_date, month_end, month_start, utc_bounds
+from portal.domain.beijing import china_today, local_date, month_end, month_start, utc_bounds
 from portal.extensions import db
 from portal.models import Client, Consultation, Contact, User, WorkLog
-from portal.models.base import china_today
 from portal.services import contacts
 from portal.services.records import clean_text, set_changed, sync_rows, use_case
 

@@ -2,9 +2,10 @@ import pytest
 from answers import HIGHEST
 from sqlalchemy import select
 
+from portal import demo
 from portal.extensions import db
 from portal.models import Client, User
-from portal.services import demo, risk
+from portal.services import risk
 
 pytestmark = pytest.mark.browser
 

@@ -1,10 +1,10 @@
 import pytest
 from sqlalchemy import select
 
+from portal import demo
 from portal.domain import questionnaire
 from portal.extensions import db
 from portal.models import Client, User
-from portal.services import demo
 
 pytestmark = pytest.mark.browser
 

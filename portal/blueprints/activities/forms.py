@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from portal.domain import visits
+from portal.domain.beijing import china_now, china_today
 from portal.forms import (
     DecimalField,
     Form,
@@ -26,7 +27,6 @@ from portal.forms import (
     required,
     sensible_year,
 )
-from portal.models.base import china_now, china_today
 from portal.services.weekly import MAX_PLAN
 
 TEXT = [max_length(2000)]

@@ -10,8 +10,7 @@ from portal.blueprints.activities import bp
 from portal.blueprints.activities.contacts import chosen_manager, manager_or_404, parse_day
 from portal.blueprints.activities.forms import ConsultationForm, WorkLogForm
 from portal.domain import workdays
-from portal.domain.beijing import month_start
-from portal.models.base import china_today
+from portal.domain.beijing import china_today, month_start
 from portal.pdf import pdf_response, render_pdf
 from portal.services import client_queries, worklogs
 from portal.services.permissions import requires

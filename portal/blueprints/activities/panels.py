@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from portal.blueprints.activities.forms import ContactForm
 from portal.domain import workdays
+from portal.domain.beijing import china_today
 from portal.models import Client, User
-from portal.models.base import china_today
 from portal.services import client_queries, contacts, weekly, worklogs
 from portal.services.permissions import permits
 

@@ -11,9 +11,9 @@ from portal.blueprints.activities import bp
 from portal.blueprints.activities.contacts import manager_or_404, parse_day
 from portal.blueprints.activities.forms import CommentForm, WeeklyForm
 from portal.domain import workdays
+from portal.domain.beijing import china_today
 from portal.extensions import db
 from portal.models import Branch
-from portal.models.base import china_today
 from portal.pdf import pdf_response, render_pdf
 from portal.services import scope, weekly
 from portal.services.permissions import permits, requires

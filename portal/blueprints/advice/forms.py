@@ -10,9 +10,9 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from portal.domain import suitability
+from portal.domain.beijing import china_now
 from portal.forms import DecimalField, Form, choices, given, max_length, required, sensible_year
 from portal.models.advice import CATEGORIES
-from portal.models.base import china_now
 
 
 def not_in_future(form, field):

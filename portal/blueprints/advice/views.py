@@ -14,13 +14,12 @@ from portal.blueprints.advice.forms import (
     ReviewForm,
 )
 from portal.domain import consulting, screening
-from portal.domain.beijing import local_date, month_start, to_utc
+from portal.domain.beijing import china_now, china_today, local_date, month_start, to_utc
 from portal.domain.workdays import week_start
 from portal.extensions import db
 from portal.forms import choices
 from portal.models import Branch, Client
 from portal.models.advice import Advice
-from portal.models.base import china_now, china_today
 from portal.pdf import pdf_response, render_pdf
 from portal.services import advice as service
 from portal.services import client_queries, scope

@@ -5,9 +5,9 @@ from sqlalchemy import select
 from portal.args import MAX_YEAR, MIN_YEAR, int_arg
 from portal.blueprints.classification import bp
 from portal.blueprints.classification.forms import ThresholdForm
+from portal.domain.beijing import china_today
 from portal.extensions import db
 from portal.models import Branch, TurnoverThreshold
-from portal.models.base import china_today
 from portal.services import classification, scope
 from portal.services.permissions import permits, requires
 

@@ -19,7 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.args import month_arg
 from portal.domain import idcard, suitability, supplementary
-from portal.domain.beijing import month_start
+from portal.domain.beijing import china_today, month_start
 from portal.extensions import db
 from portal.forms import (
     DecimalField,
@@ -33,7 +33,6 @@ from portal.forms import (
     sensible_year,
 )
 from portal.models import Client, User
-from portal.models.base import china_today
 from portal.models.client import FIN_FIELDS, MEETING_PLACES
 
 PHONE = Regexp(r"^[0-9()+\- ]{5,20}$", message="电话号码只能包含数字、括号、加号、空格和连字符。")

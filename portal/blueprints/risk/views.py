@@ -8,9 +8,9 @@ from portal.blueprints.clients.views import render_file
 from portal.blueprints.risk import bp
 from portal.blueprints.risk.forms import AssessmentForm, DailyReportForm, ScanForm
 from portal.domain import questionnaire
+from portal.domain.beijing import china_today
 from portal.extensions import db
 from portal.models import Attachment, Branch, Client, RiskAssessment
-from portal.models.base import china_today
 from portal.pdf import pdf_response, render_pdf
 from portal.services import attachments, client_queries, risk, scope
 from portal.services.permissions import requires

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import insert, select
 
 from portal.domain import visits, workdays
-from portal.domain.beijing import to_utc
+from portal.domain.beijing import china_today, to_utc, utcnow
 from portal.extensions import db
 from portal.models import (
     Client,
@@ -28,7 +28,6 @@ from portal.models import (
     WeeklySummary,
     WorkLog,
 )
-from portal.models.base import china_today, utcnow
 
 SEED = 20240605
 WEEKS = 8

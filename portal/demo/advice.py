@@ -15,12 +15,11 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from portal.domain.beijing import month_end, to_utc, utc_bounds
+from portal.domain.beijing import china_today, month_end, to_utc, utc_bounds
 from portal.domain.workdays import workdays_between
 from portal.extensions import db
 from portal.models import Client, User
 from portal.models.advice import Advice, DailyAdviceSummary
-from portal.models.base import china_today
 from portal.services import advice as service
 from portal.services import risk
 

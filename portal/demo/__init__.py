@@ -14,7 +14,9 @@ from functools import cache
 from sqlalchemy import insert, select, update
 from werkzeug.security import generate_password_hash
 
+from portal.demo.advice import seed_advice
 from portal.domain import questionnaire, suitability, supplementary
+from portal.domain.beijing import china_today, utcnow
 from portal.domain.classification import BANDS, CLASSES
 from portal.domain.idcard import build_resident_id
 from portal.extensions import db
@@ -29,10 +31,8 @@ from portal.models import (
     TurnoverThreshold,
     User,
 )
-from portal.models.base import china_today, utcnow
 from portal.models.client import FIN_FIELDS, MEETING_PLACES, PREFERENCE_ORDER
 from portal.services import classification, clients, risk
-from portal.services.demo_advice import seed_advice
 
 DEMO_PASSWORD = "demo1234"
 
@@ -75,8 +75,8 @@ def seed_demo() -> list[str]:
 
 def seed_activities() -> int:
     """Eight weeks of contacts, visits with self-evaluations, work logs and weekly summaries
-    of the demo managers (``services.demo_activities``)."""
-    from portal.services import demo_activities
+    of the demo managers (``portal.demo.activities``)."""
+    from portal.demo import activities as demo_activities
 
     return demo_activities.seed_activities()
 
