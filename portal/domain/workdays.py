@@ -1,22 +1,71 @@
 """Working days and weeks (SPEC §5, §6): pure date rules, no Flask, no database.
 
-A working day follows the official calendar of the ``chinesecalendar`` package: statutory
-holidays are off, and the weekend days made into working days (调休) are on. The package
-has data only up to its last published year and raises ``NotImplementedError`` beyond it;
-there (and before its first year) the rule falls back to Monday–Friday, never a crash.
+Three sources decide whether a day is a working day, the later winning (SPEC §5, Decision
+"Working-day calendar"):
 
-``overrides`` (date → is a working day) lets a caller correct the calendar, e.g. from an
-editable holiday table; it wins over the package.
+1. the statutory holidays of 《全国年节及纪念日放假办法》 (as revised in 2024), computed for any
+   year from the solar and lunar calendars (``lunar_python``) — 元旦, 春节 (除夕 and 正月初一 to
+   初三), 清明 (the day of the solar term), 劳动节 (1–2 May), 端午 (lunar 5/5), 中秋 (lunar
+   8/15), 国庆 (1–3 Oct) — and the weekend;
+2. the published calendar of the ``chinesecalendar`` package, with its 调休, for the years it
+   covers (it raises ``NotImplementedError`` outside them);
+3. ``overrides`` (date → is a working day): HQ's holiday table, where each year's announced
+   arrangement (调休, 补假) and corrections are entered.
+
+Never a crash, whatever the date: a holiday the lunar calendar cannot compute for a year is
+left out, and counting stops at the first and last dates there are.
 
 A week is Monday–Sunday of Beijing dates (the business dates of every branch).
 """
 
 from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
+from functools import cache
 
 import chinese_calendar
+from lunar_python import Lunar, LunarYear, Solar
 
 Overrides = Mapping[date, bool] | None
+
+
+def _lunar_day(lunar_year: int, month: int, day: int) -> date:
+    solar = Lunar.fromYmd(lunar_year, month, day).getSolar()
+    return date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+def _new_years_eve(year: int) -> date:
+    """除夕: the last day of the twelfth lunar month before 正月初一 of ``year``."""
+    days = LunarYear.fromYear(year - 1).getMonth(12).getDayCount()
+    return _lunar_day(year - 1, 12, days)
+
+
+def _qingming(year: int) -> date:
+    solar = Solar.fromYmd(year, 4, 1).getLunar().getJieQiTable()["清明"]
+    return date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+@cache
+def statutory_holidays(year: int) -> dict[date, str]:
+    """The statutory days off of ``year`` (《全国年节及纪念日放假办法》, 2024): date → name.
+
+    Only the law's own days, without the 调休 each year's announcement adds (that is HQ's
+    holiday table).
+    """
+    days = {date(year, 1, 1): "元旦"}
+    days |= {date(year, 5, d): "劳动节" for d in (1, 2)}
+    days |= {date(year, 10, d): "国庆节" for d in (1, 2, 3)}
+    lunar = {
+        "春节": lambda: [_new_years_eve(year) + timedelta(days=n) for n in range(4)],
+        "清明节": lambda: [_qingming(year)],
+        "端午节": lambda: [_lunar_day(year, 5, 5)],
+        "中秋节": lambda: [_lunar_day(year, 8, 15)],
+    }
+    for name, dates in lunar.items():
+        try:
+            days |= dict.fromkeys(dates(), name)
+        except Exception:  # the lunar library's range ends somewhere: never crash there
+            continue
+    return {day: name for day, name in days.items() if day.year == year}
 
 
 def is_workday(day: date, overrides: Overrides = None) -> bool:
@@ -25,23 +74,25 @@ def is_workday(day: date, overrides: Overrides = None) -> bool:
         return overrides[day]
     try:
         return chinese_calendar.is_workday(day)
-    except NotImplementedError:  # outside the package's years
-        return day.weekday() < 5
+    except NotImplementedError:  # outside the package's years: the law's holidays, weekends
+        return day.weekday() < 5 and day not in statutory_holidays(day.year)
 
 
 def previous_workday(day: date, overrides: Overrides = None) -> date:
     """The last working day strictly before ``day``."""
-    day -= timedelta(days=1)
-    while not is_workday(day, overrides):
+    while day > date.min:
         day -= timedelta(days=1)
+        if is_workday(day, overrides):
+            return day
     return day
 
 
 def add_workdays(day: date, n: int, overrides: Overrides = None) -> date:
-    """The ``n``-th working day after ``day`` (``n`` ≥ 0; 0 is ``day`` itself)."""
+    """The ``n``-th working day after ``day`` (``n`` ≥ 0; 0 is ``day`` itself); the calendar's
+    last day where it would lie beyond it."""
     if n < 0:
         raise ValueError("n must not be negative")
-    while n:
+    while n and day < date.max:
         day += timedelta(days=1)
         if is_workday(day, overrides):
             n -= 1
