@@ -11,6 +11,11 @@ A rule may also give ``patterns``: regular expressions matched against the folde
 written without spaces or punctuation, in lower case), for claims whose words vary around a
 fixed core — "亏了我给你补", "收益我们平分", "肯定翻倍" — where a bare phrase ("平分",
 "翻倍") would also catch ordinary analysis ("两只股票平分仓位", "如果业绩翻倍").
+
+In a pattern, ``~`` stands for one character that is not a negation (不 没 未 别 勿 非 无), so
+``~{0,6}`` lets other words stand between the parts of a claim ("保证您的投资收益",
+"把账户密码发我") while "密码不要告诉我" stays ordinary: the same act in other words is a
+pattern of its own parts, not a list of every sentence.
 """
 
 from __future__ import annotations
@@ -118,13 +123,17 @@ def load_rules(source: Path | Mapping[str, Any] = RULES_PATH) -> RuleSet:
     return RuleSet(int(raw.get("version", 1)), tuple(rules), negations)
 
 
+GAP = "(?:(?![不没未别勿非无]).)"
+"""What ``~`` stands for in a pattern: any one character but a negation."""
+
+
 def _compile(code: str | None, patterns) -> tuple[re.Pattern[str], ...]:
     """The rule's patterns compiled; one that is not a valid expression, or that matches the
     empty text, is refused (it would flag everything)."""
     compiled = []
     for pattern in patterns:
         try:
-            regex = re.compile(pattern)
+            regex = re.compile(pattern.replace("~", GAP))
         except (re.error, TypeError) as error:
             raise ValueError(f"筛查规则无效：{code or '（无代码）'}（{error}）") from error
         if regex.fullmatch(""):
