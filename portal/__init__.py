@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as settings
+from portal.clean_request import PortalRequest
 from portal.extensions import csrf, db, login_manager, migrate
 
 log = logging.getLogger("portal")
@@ -34,6 +35,7 @@ class _SessionInterface(SecureCookieSessionInterface):
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(settings.INSTANCE_DIR))
+    app.request_class = PortalRequest
     app.config.update(settings.DEFAULTS)
     app.config.update(settings.from_environment())
     app.config.update(config or {})
