@@ -154,8 +154,10 @@ def _register_request_hooks(app: Flask) -> None:
         response.headers["X-Frame-Options"] = "DENY"
         if request.headers.get("HX-Request") or g.get("vary_hx"):
             response.vary.add("HX-Request")
-        if response.mimetype == "text/html":
-            response.headers.setdefault("Cache-Control", "no-store")
+        if request.endpoint != "static":  # pages, PDFs, spreadsheets, scans: client data
+            response.headers["Cache-Control"] = "no-store"
+        if request.is_secure:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         return response
 
 

@@ -43,6 +43,12 @@ def store(data: bytes, original_name: str, client: Client, kind: str, user: User
     return attachment
 
 
+def download_name(attachment: Attachment) -> str:
+    """The name a scan is downloaded under: made by the portal (the uploaded name may be
+    ``x.html`` or carry a right-to-left override), with the extension of its checked content."""
+    return f"{attachment.kind}-{attachment.id}{EXTENSIONS[attachment.content_type]}"
+
+
 def path_of(attachment: Attachment) -> Path:
     return upload_dir() / attachment.stored_name[:2] / attachment.stored_name
 

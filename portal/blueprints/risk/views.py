@@ -131,7 +131,7 @@ def attachment(attachment_id: int):
     return send_file(
         path,
         mimetype=record.content_type,
-        download_name=record.original_name,
+        download_name=attachments.download_name(record),
         as_attachment=False,
         max_age=0,
     )
