@@ -12,7 +12,7 @@ HOST      ?= 127.0.0.1
 PORT      ?= 5000
 
 RUN_DEBS  := python3-venv fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0
-TEST_DEBS := $(RUN_DEBS) poppler-utils chromium
+TEST_DEBS := $(RUN_DEBS) poppler-utils chromium postgresql-client
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -1,4 +1,5 @@
-"""Command-line tools: ``flask seed demo``, ``flask questionnaire load``, ``flask create-user``."""
+"""Command-line tools: ``flask seed demo``, ``flask questionnaire load``, ``flask create-user``,
+``flask backup`` and ``flask restore``."""
 
 from pathlib import Path
 
@@ -11,13 +12,15 @@ from portal import demo
 from portal.extensions import db
 from portal.models import ROLES, Branch
 from portal.models.audit import acting_as
-from portal.services import accounts, risk
+from portal.services import accounts, backup, risk
 
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(create_user)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 seed = AppGroup("seed", help="Load data into the database.")
@@ -80,3 +83,26 @@ def create_user(username, display_name, role, branch_name, phone, password):
             password,
         )
     click.echo(f"created user {user.username} ({ROLES[user.role]})")
+
+
+@click.command("backup", help="Write a complete copy of the database to PATH.")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path):
+    try:
+        backup.backup(path)
+    except (OSError, RuntimeError) as error:
+        raise click.ClickException(f"备份失败：{error}") from error
+    click.echo(f"已备份到 {path}（{path.stat().st_size} 字节）")
+
+
+@click.command("restore", help="Replace the database's contents by the backup at PATH.")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.confirmation_option(prompt="恢复将覆盖数据库中的全部数据，确定继续吗？")
+def restore_command(path: Path):
+    try:
+        backup.restore(path)
+    except (OSError, RuntimeError) as error:
+        raise click.ClickException(f"恢复失败：{error}") from error
+    click.echo(f"已从 {path} 恢复数据库")
