@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask, g, has_request_context, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -167,6 +168,10 @@ def _register_errors(app: Flask) -> None:
         403: ("无权访问", "您没有访问此页面的权限。"),
         404: ("页面不存在", "您要找的页面或记录不存在。"),
         405: ("请求方式不允许", "此页面不支持这种操作。"),
+        409: (
+            "记录已保存",
+            "这份记录刚刚已经保存过了（可能是重复提交）。请刷新页面查看已保存的内容。",
+        ),
         413: ("文件过大", "上传的内容超过了允许的大小。"),
         500: ("系统错误", "系统出现了错误，我们已记录此问题。请稍后重试。"),
     }
@@ -193,6 +198,14 @@ def _register_errors(app: Flask) -> None:
         if error.code not in messages:
             return error
         return page(error.code)
+
+    @app.errorhandler(IntegrityError)
+    def conflict(error):
+        """Two submits of one form raced (a double click, two tabs): the first one saved the
+        record, the second met the unique constraint. Never a 500."""
+        db.session.rollback()
+        log.warning("Integrity error on %s %s: %s", request.method, request.path, error.orig)
+        return page(409)
 
     @app.errorhandler(Exception)
     def server_error(error):
