@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask, g, has_request_context, render_template, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
@@ -212,6 +213,9 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if not current_user.is_authenticated and request.endpoint != "auth.login":
+            # The session ended (and its token with it) while a form was open: log in first.
+            return login_manager.unauthorized()
         return page(400, "页面已过期或请求来源无效（CSRF 校验失败），请刷新页面后重新提交。")
 
     @app.errorhandler(HTTPException)

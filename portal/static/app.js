@@ -24,10 +24,16 @@ document.addEventListener("click", (event) => {
 
 const NETWORK_ERROR = "无法连接服务器，请检查网络后重试。";
 
+// The element that made the request (an event's own detail.elt is where it was fired).
+function requester(detail) {
+  return (detail.requestConfig && detail.requestConfig.elt) || detail.elt;
+}
+
+// What was clicked: the submit button of a form, else the element that made the request.
 function errorAnchor(detail) {
-  const submitter = detail.requestConfig && detail.requestConfig.triggeringEvent
-    ? detail.requestConfig.triggeringEvent.submitter : null;
-  const anchor = submitter || detail.elt;
+  const config = detail.requestConfig || {};
+  const submitter = config.triggeringEvent ? config.triggeringEvent.submitter : null;
+  const anchor = submitter || requester(detail);
   return anchor && anchor.isConnected ? anchor : detail.target;
 }
 
@@ -220,14 +226,14 @@ document.addEventListener("click", (event) => {
   }
 });
 document.addEventListener("htmx:beforeRequest", (event) => {
-  const form = event.detail.elt;
+  const form = requester(event.detail);
   if (form.tagName === "FORM" && drafted(form)) {
     draftKeys.set(form, draftKey(form));
   }
 });
 document.addEventListener("htmx:afterRequest", (event) => {
   // 2xx only: a 422 keeps the draft, and so does an ended session (401 and a log-in redirect).
-  const key = draftKeys.get(event.detail.elt);
+  const key = draftKeys.get(requester(event.detail));
   const status = event.detail.xhr ? event.detail.xhr.status : 0;
   if (key && status >= 200 && status < 300) {
     sessionStorage.removeItem(key);
