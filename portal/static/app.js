@@ -88,7 +88,8 @@ document.addEventListener("htmx:sendError", (event) => showActionError(event.det
 // ---- After a 422: the error summary in view, the first field in error focused ----------------
 
 function focusFirstError(root) {
-  const summary = root.querySelector(".form-error");
+  // The form's summary; a refusal without one (e.g. of a sign-off) says why beside its button.
+  const summary = root.querySelector(".form-error") || root.querySelector("main .error");
   const field = root.querySelector(
     '[aria-invalid="true"], .has-error :is(input, select, textarea):not([type="hidden"])',
   );
