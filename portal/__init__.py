@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask, g, has_request_context, render_template, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
@@ -16,6 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from portal import config as settings
 from portal.clean_request import PortalRequest
 from portal.extensions import csrf, db, login_manager, migrate
+from portal.pages import answers_get
 
 log = logging.getLogger("portal")
 
@@ -161,6 +163,23 @@ def _register_request_hooks(app: Flask) -> None:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         return response
 
+    @app.after_request
+    def keep_address_bar_gettable(response):
+        """htmx shows a boosted form's answer under the URL it posted to; where that URL does
+        not answer GET (a 422 or an error from a POST-only route), keep the address bar on the
+        form's page, so that a refresh shows that page and not "405"."""
+        if (
+            request.headers.get("HX-Request")
+            and request.method != "GET"
+            and not 300 <= response.status_code < 400
+            and not any(
+                h in response.headers for h in ("HX-Push-Url", "HX-Replace-Url", "HX-Redirect")
+            )
+            and not answers_get(request.path)
+        ):
+            response.headers["HX-Push-Url"] = "false"
+        return response
+
 
 def _register_errors(app: Flask) -> None:
     messages = {
@@ -177,10 +196,13 @@ def _register_errors(app: Flask) -> None:
     }
 
     def page(code: int, detail: str | None = None):
+        """The error page; for an in-place htmx action, only its message (shown beside what
+        was clicked)."""
         title, text = messages.get(code, messages[400])
+        in_place = request.headers.get("HX-Request") and not request.headers.get("HX-Boosted")
         return (
             render_template(
-                "errors/error.html",
+                "errors/_message.html" if in_place else "errors/error.html",
                 code=code,
                 title=title,
                 text=detail or text,
@@ -191,6 +213,9 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if not current_user.is_authenticated and request.endpoint != "auth.login":
+            # The session ended (and its token with it) while a form was open: log in first.
+            return login_manager.unauthorized()
         return page(400, "页面已过期或请求来源无效（CSRF 校验失败），请刷新页面后重新提交。")
 
     @app.errorhandler(HTTPException)

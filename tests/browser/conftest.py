@@ -5,7 +5,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -83,6 +83,7 @@ def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.set_default_timeout(10_000)
+    expect.set_options(timeout=10_000)  # as long as any other wait: the machine may be loaded
     page.console = ConsoleWatch(page)
     page.arrive = functools.partial(arrive, page)
     page.settled = functools.partial(settled, page)
