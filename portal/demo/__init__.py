@@ -33,6 +33,7 @@ from portal.models import (
 )
 from portal.models.client import FIN_FIELDS, MEETING_PLACES, PREFERENCE_ORDER
 from portal.services import classification, clients, risk
+from portal.services.records import use_case
 
 DEMO_PASSWORD = "demo1234"
 
@@ -81,6 +82,7 @@ def seed_activities() -> int:
     return demo_activities.seed_activities()
 
 
+@use_case
 def seed_organisation() -> list[str]:
     """Create what is missing of the demo branches and users; return the usernames created."""
     branches = []
@@ -100,7 +102,6 @@ def seed_organisation() -> list[str]:
         user.password_hash = _demo_password_hash()
         db.session.add(user)
         created.append(username)
-    db.session.commit()
     return created
 
 
@@ -136,6 +137,7 @@ RATES = [Decimal("0.000250"), Decimal("0.000300"), Decimal("0.000500"), Decimal(
 CENT = Decimal("0.01")
 
 
+@use_case
 def seed_clients() -> int:
     """Create the demo clients with their figures, then compute their classes.
 
@@ -195,7 +197,6 @@ def seed_clients() -> int:
     # The demo's history begins when its figures did: the classes date from last month's
     # figures, so that month-on-month comparisons start from a real month end.
     db.session.execute(update(ClassChange).values(at=datetime.combine(months[-1], time(1))))
-    db.session.commit()
     return len(plans)
 
 
@@ -352,6 +353,7 @@ def _add_months(month: date, n: int) -> date:
 NEW_ACCOUNTS = [("林晓彤", "女"), ("单立新", "男"), ("曾嘉怡", "女"), ("欧阳俊", "男")]
 
 
+@use_case
 def seed_risk() -> int:
     """Questionnaire version 1; most clients assessed (some several times), a few not yet
     (待补填); some signed disclosures; and four accounts opened today, assessed at the
@@ -416,7 +418,6 @@ def seed_risk() -> int:
             result, taken_at = latest[client.id]
             client.risk_level, client.risk_score = result.level, result.total
             client.risk_assessed_at, client.risk_version = taken_at, version.version
-    db.session.commit()
     return len(rows) + _seed_new_accounts(rng, definition)
 
 

@@ -28,6 +28,7 @@ from portal.models import (
     WeeklySummary,
     WorkLog,
 )
+from portal.services.records import use_case
 
 SEED = 20240605
 WEEKS = 8
@@ -111,6 +112,7 @@ WEEK_TEXTS = {
 COMMENTS = ["计划执行较好，继续保持。", "上门拜访偏少，下周请加强核心客户的登门拜访。"]
 
 
+@use_case
 def seed_activities() -> int:
     """Create the demo activity of mgr1, mgr2 and mgr3 (only into a database without
     contacts); returns the number of contacts created."""
@@ -140,10 +142,10 @@ def seed_activities() -> int:
         _summaries(rng, manager, first, today, heads.get(manager.branch_id))
     db.session.flush()
     _evaluations(rng)
-    db.session.commit()
     return total
 
 
+@use_case
 def backfill_assignments() -> None:
     """Clients without an assignment row (created outside ``services.clients``, as the demo
     clients are) are served by their manager since their opening date."""
@@ -155,7 +157,6 @@ def backfill_assignments() -> None:
             ["client_id", "manager_id", "since", "recorded_at"], missing
         )
     )
-    db.session.commit()
 
 
 def _opened_by(clients: list[Client], day: date) -> list[Client]:

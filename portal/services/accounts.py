@@ -7,26 +7,27 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Branch, Client, User
+from portal.services.records import use_case
 
 BRANCH_FIELDS = ("name", "address", "hotline")
 USER_FIELDS = ("display_name", "phone", "role", "branch_id")
 
 
+@use_case
 def save_branch(branch: Branch | None, data: dict) -> Branch:
     branch = branch or Branch()
     for field in BRANCH_FIELDS:
         setattr(branch, field, (data.get(field) or "").strip())
     db.session.add(branch)
-    db.session.commit()
     return branch
 
 
+@use_case
 def create_user(data: dict, password: str) -> User:
     user = User(username=data["username"].strip().lower())
     _apply_user_fields(user, data)
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
     return user
 
 
@@ -41,20 +42,20 @@ def move_problem(user: User, role: str, branch_id: int | None) -> str | None:
     return None
 
 
+@use_case
 def update_user(user: User, data: dict) -> User:
     problem = move_problem(user, data.get("role"), data.get("branch_id"))
     if problem:
         raise ValueError(problem)
     _apply_user_fields(user, data)
-    db.session.commit()
     return user
 
 
+@use_case
 def set_active(user: User, active: bool) -> None:
     user.active = active
     if not active:
         user.session_token = secrets.token_hex(16)
-    db.session.commit()
 
 
 def _apply_user_fields(user: User, data: dict) -> None:

@@ -36,6 +36,7 @@ from portal.models.advice import (
     MonthlyReview,
 )
 from portal.services import risk, scope
+from portal.services.records import use_case
 
 ADVICE_TEXT = ("question", "advice", "remarks")
 FOLLOWUP_TEXT = ("allocation", "content", "feedback")
@@ -74,6 +75,7 @@ def retained_until(moment: datetime) -> datetime:
 # ----------------------------------------------------------------------- daily summary
 
 
+@use_case
 def save_daily_summary(manager: User, day: date, data: dict) -> DailyAdviceSummary:
     summary = db.session.scalar(
         select(DailyAdviceSummary).where(
@@ -87,7 +89,6 @@ def save_daily_summary(manager: User, day: date, data: dict) -> DailyAdviceSumma
         value = (data.get(name) or "").strip()
         if getattr(summary, name) != value:
             setattr(summary, name, value)
-    db.session.commit()
     return summary
 
 
@@ -160,6 +161,7 @@ def _after_signoff(advice: Advice, reason: str | None) -> None:
         advice.change_reason = reason.strip()
 
 
+@use_case
 def record_advice(client: Client, data: dict, user: User, reason: str | None = None) -> Advice:
     """Record advice a manager gave their client (附件9), after the suitability check."""
     verdict = risk.check_product(client, data["product_code"])
@@ -182,10 +184,10 @@ def record_advice(client: Client, data: dict, user: User, reason: str | None = N
     _after_signoff(advice, reason)
     db.session.add(advice)
     _rescreen(advice)
-    db.session.commit()
     return advice
 
 
+@use_case
 def correct_advice(advice: Advice, data: dict, user: User, reason: str | None = None) -> Advice:
     """A correction keeps the earlier text in the audit trail; after the month's sign-off it
     needs a reason. A record sent back by the branch head goes back to review."""
@@ -197,10 +199,10 @@ def correct_advice(advice: Advice, data: dict, user: User, reason: str | None = 
     if advice.review_state == "returned":
         advice.review_state = "flagged"
     _rescreen(advice)
-    db.session.commit()
     return advice
 
 
+@use_case
 def add_followup(
     advice: Advice, data: dict, user: User, reason: str | None = None
 ) -> AdviceFollowUp:
@@ -223,10 +225,10 @@ def add_followup(
     )
     db.session.add(followup)
     _rescreen(advice)
-    db.session.commit()
     return followup
 
 
+@use_case
 def review(advice: Advice, action: str, comment: str, user: User) -> None:
     """The branch head clears a flagged record or sends it back with a comment."""
     if user.role != "branch_head" or user.branch_id != advice.branch_id:
@@ -237,9 +239,9 @@ def review(advice: Advice, action: str, comment: str, user: User) -> None:
     advice.review_comment = comment.strip()
     advice.reviewed_by_id = user.id
     advice.reviewed_at = utcnow()
-    db.session.commit()
 
 
+@use_case
 def delete_advice(advice: Advice, now: datetime | None = None) -> None:
     """Only after the retention period (two years from the advice date and time)."""
     until = retained_until(advice.given_at)
@@ -249,7 +251,6 @@ def delete_advice(advice: Advice, now: datetime | None = None) -> None:
     for followup in advice.followups:
         db.session.delete(followup)
     db.session.delete(advice)
-    db.session.commit()
 
 
 def month_list(month: date, flagged_only: bool = False) -> list[Advice]:
@@ -373,6 +374,7 @@ def get_review(branch_id: int, month: date) -> MonthlyReview | None:
     )
 
 
+@use_case
 def save_review(branch_id: int, month: date, data: dict) -> MonthlyReview:
     review_record = get_review(branch_id, month)
     if review_record is None:
@@ -385,7 +387,6 @@ def save_review(branch_id: int, month: date, data: dict) -> MonthlyReview:
         value = value.strip() if isinstance(value, str) else value
         if getattr(review_record, name) != value:
             setattr(review_record, name, value)
-    db.session.commit()
     return review_record
 
 
@@ -402,6 +403,7 @@ def awaiting_review(branch_id: int, month: date) -> int:
     )
 
 
+@use_case
 def sign_off(review_record: MonthlyReview, user: User) -> None:
     """The head signs the month's meeting record, once every flagged advice is reviewed."""
     if user.role != "branch_head" or user.branch_id != review_record.branch_id:
@@ -415,4 +417,3 @@ def sign_off(review_record: MonthlyReview, user: User) -> None:
         raise AdviceRefused([f"本月还有{waiting}条待审核的投资建议，请先审核后再签署。"])
     review_record.signed_off_by_id = user.id
     review_record.signed_off_at = utcnow()
-    db.session.commit()

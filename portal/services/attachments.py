@@ -12,6 +12,7 @@ from portal.domain.files import EXTENSIONS, check_scan
 from portal.extensions import db
 from portal.models import Attachment, Client, User
 from portal.models.audit import record_view
+from portal.services.records import use_case
 
 KINDS = {"questionnaire": "风险承受力评估调查表", "disclosure": "风险揭示书"}
 
@@ -53,7 +54,7 @@ def path_of(attachment: Attachment) -> Path:
     return upload_dir() / attachment.stored_name[:2] / attachment.stored_name
 
 
+@use_case
 def record_opened(attachment: Attachment) -> None:
     """A scan of a signed form shows the client's ID number: every opening is logged."""
     record_view(attachment, "file")
-    db.session.commit()

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from portal.domain.beijing import utcnow
 from portal.extensions import db
 from portal.models import LoginAttempt, User
+from portal.services.records import use_case
 
 BAD_CREDENTIALS = "用户名或密码错误。"
 LOCKED = "该用户名登录失败次数过多，已暂时锁定，请{minutes}分钟后再试。"
@@ -60,8 +61,12 @@ def locked_until(username: str, now: datetime | None = None) -> datetime | None:
     return None
 
 
+@use_case
 def attempt_login(username: str, password: str, ip: str = "") -> LoginResult:
-    """Check a username and password, record the attempt, and return the user or an error."""
+    """Check a username and password, record the attempt, and return the user or an error.
+
+    A refused log-in is this use case's answer, not an error: it returns normally, so the
+    failed attempt, which the lock-out counts, is committed although the log-in fails."""
     name = normalise(username)
     now = utcnow()
     until = locked_until(name, now)
@@ -84,9 +89,8 @@ def _locked_message(until: datetime, now: datetime) -> str:
 
 def _record(username: str, ip: str, outcome: str, at: datetime) -> None:
     db.session.add(LoginAttempt(username=username[:80], ip=ip[:64], outcome=outcome, at=at))
-    db.session.commit()
 
 
+@use_case
 def change_password(user: User, new_password: str) -> None:
     user.set_password(new_password)
-    db.session.commit()

@@ -48,6 +48,7 @@ from portal.domain.beijing import china_today, utcnow
 from portal.extensions import db
 from portal.models import Branch, ClassChange, Client, MonthlyFigure, TurnoverThreshold, User
 from portal.models.audit import current_actor
+from portal.services.records import use_case
 
 CAUSE_FIGURES = "月度数据变更"
 CAUSE_THRESHOLD = "周转率阈值调整"
@@ -107,6 +108,7 @@ def threshold_for(year: int, branch_id: int | None = None) -> Decimal:
     return thresholds_in_force(year).for_branch(branch_id)
 
 
+@use_case
 def set_threshold(year: int, value: Decimal, user: User, note: str = "") -> TurnoverThreshold:
     """HQ sets the company-wide threshold of a year; it is approved at once."""
     _require(user.role == "hq", "只有经纪业务管理总部可以设定周转率阈值")
@@ -126,6 +128,7 @@ def set_threshold(year: int, value: Decimal, user: User, note: str = "") -> Turn
     return row
 
 
+@use_case
 def propose_threshold(
     year: int, value: Decimal, branch_id: int, user: User, note: str = ""
 ) -> TurnoverThreshold:
@@ -146,10 +149,10 @@ def propose_threshold(
         set_at=utcnow(),
     )
     db.session.add(row)
-    db.session.commit()
     return row
 
 
+@use_case
 def decide_threshold(threshold: TurnoverThreshold, approve: bool, user: User) -> int:
     """HQ approves or rejects a branch's proposal; returns the number of clients reclassified."""
     _require(user.role == "hq", "只有经纪业务管理总部可以审批周转率阈值")
@@ -165,7 +168,8 @@ def decide_threshold(threshold: TurnoverThreshold, approve: bool, user: User) ->
 
 
 def _apply_threshold_change(change, user: User) -> int:
-    """Make a change to the thresholds, reclassify the clients whose threshold moved, commit."""
+    """Make a change to the thresholds and reclassify the clients whose threshold moved (in
+    the caller's use case)."""
     branch_ids = list(db.session.scalars(select(Branch.id)))
     before = thresholds_in_force()
     change()
@@ -178,12 +182,12 @@ def _apply_threshold_change(change, user: User) -> int:
         changed = reclassify(
             cause=CAUSE_THRESHOLD, user=user, branch_ids=None if everyone else moved
         )
-    db.session.commit()
     return changed
 
 
+@use_case
 def apply_thresholds_in_force() -> int:
-    """Give every client the class today's thresholds call for, and commit; the number changed.
+    """Give every client the class today's thresholds call for; the number changed.
 
     The worker runs it every day just after midnight, Beijing time (``portal.queue``): on
     1 January a threshold HQ set ahead for the new year takes effect; on any other day nothing
@@ -191,7 +195,6 @@ def apply_thresholds_in_force() -> int:
     statement that finds no row.
     """
     changed = reclassify(None, cause=CAUSE_NEW_YEAR)
-    db.session.commit()
     return changed
 
 

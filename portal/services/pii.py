@@ -3,9 +3,9 @@ client's own manager and branch head, who may show a number in full — and ever
 leaves a trace in the audit log."""
 
 from portal.domain.idcard import mask_id, mask_mobile
-from portal.extensions import db
 from portal.models import Client, User
 from portal.models.audit import record_view
+from portal.services.records import use_case
 
 MASKED_FIELDS = {
     "id_number": mask_id,
@@ -28,13 +28,14 @@ def may_reveal(user: User, client: Client) -> bool:
     return False
 
 
+@use_case
 def reveal(client: Client, field: str) -> str:
     """The full value, after writing who saw it to the audit log."""
     record_view(client, field)
-    db.session.commit()
     return getattr(client, field) or ""
 
 
+@use_case
 def record_edit_view(client: Client) -> None:
     """The edit form shows every number in full: log each one it shows."""
     for field in MASKED_FIELDS:
@@ -43,4 +44,3 @@ def record_edit_view(client: Client) -> None:
     for person in client.related_persons:
         if person.phone:
             record_view(person, "phone")
-    db.session.commit()

@@ -1,6 +1,9 @@
-"""Helpers shared by the services that keep records (client files, contacts, work logs,
-weekly summaries): the transaction of a use case, and change-only updates for a clean audit
-trail. Beijing time is ``domain.beijing``.
+"""Helpers shared by the services that keep records: the transaction of a use case, and
+change-only updates for a clean audit trail. Beijing time is ``domain.beijing``.
+
+Every use case in ``portal.services`` (and the demo's seeding) commits through
+:func:`use_case`, never by hand. A use case that calls another one (``risk.current_version``
+loading version 1 inside ``record_assessment``) commits the inner one's work first.
 """
 
 from functools import wraps

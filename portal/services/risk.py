@@ -24,10 +24,12 @@ from portal.models import (
     User,
 )
 from portal.services import attachments, scope
+from portal.services.records import use_case
 
 # ----------------------------------------------------------------------------- versions
 
 
+@use_case
 def load_version(source: Path | dict) -> tuple[QuestionnaireVersion, bool]:
     """Load a questionnaire definition (a file under ``seeds/`` or a mapping) as a version.
 
@@ -48,7 +50,6 @@ def load_version(source: Path | dict) -> tuple[QuestionnaireVersion, bool]:
         version=definition.version, title=definition.title, definition=raw
     )
     db.session.add(version)
-    db.session.commit()
     return version, True
 
 
@@ -81,6 +82,7 @@ def _definition(number: int, text: str) -> questionnaire.Definition:
 # -------------------------------------------------------------------------- assessments
 
 
+@use_case
 def record_assessment(
     client: Client,
     answers: dict,
@@ -116,13 +118,12 @@ def record_assessment(
         client.risk_score = result.total
         client.risk_assessed_at = taken_at
         client.risk_version = version.version
-    db.session.commit()
     return assessment
 
 
+@use_case
 def attach_scan(assessment: RiskAssessment, data: bytes, name: str, user: User) -> None:
     assessment.scan = attachments.store(data, name, assessment.client, "questionnaire", user)
-    db.session.commit()
 
 
 def history(client: Client) -> list[RiskAssessment]:
@@ -151,6 +152,7 @@ def is_current(client: Client) -> bool:
 # --------------------------------------------------------------------------- disclosures
 
 
+@use_case
 def record_disclosure(
     client: Client, kind: str, signed_on: date, user: User, scan: tuple[bytes, str] | None = None
 ) -> RiskDisclosure:
@@ -162,7 +164,6 @@ def record_disclosure(
     if scan is not None:
         disclosure.scan = attachments.store(scan[0], scan[1], client, "disclosure", user)
     db.session.add(disclosure)
-    db.session.commit()
     return disclosure
 
 
