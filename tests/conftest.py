@@ -7,14 +7,18 @@ SQLite by default; PostgreSQL when ``TEST_DATABASE_URL`` is set (the Makefile ru
 import os
 import re
 import shutil
+from datetime import timedelta
 
+import factories
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
 from portal import create_app, demo
+from portal.domain.beijing import china_today, month_start
 from portal.extensions import db
+from portal.models.audit import acting_as
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 DEMO_LOGINS = {"hq": "hq", "branch_head": "head1", "manager": "mgr1", "counter": "counter1"}
@@ -110,6 +114,23 @@ def org(app):
     with app.app_context():
         demo.seed_organisation()
     return app
+
+
+BOOK = {"mgr1": ("李明", "单田芳", "欧阳修"), "mgr2": ("王五", "曾国藩"), "mgr3": ("赵六", "解缙")}
+"""The small book: each demo manager's clients, in the order they are made."""
+
+
+@pytest.fixture
+def book(org):
+    """The demo organisation with a small book of clients (``BOOK``), each classified from
+    twelve months of figures up to last month (``tests/factories.py``): what a test of one
+    client's file, advice or assessment needs, without the demo's ~300 clients."""
+    with org.app_context(), acting_as("seed"):
+        last_month = month_start(china_today()) - timedelta(days=1)
+        for manager, names in BOOK.items():
+            for name in names:
+                factories.client(manager, name, figures=factories.monthly_figures(last_month))
+    return org
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ from portal.services import risk
 
 
 @pytest.fixture
-def assessed(demo_clients):
+def assessed(book):
     """Two clients of mgr1: one assessed 高 (no disclosures), one assessed 极低."""
-    with demo_clients.app_context():
+    with book.app_context():
         counter = db.session.scalar(select(User).where(User.username == "counter1"))
         rows = db.session.scalars(
             select(Client)
@@ -56,11 +56,11 @@ def record_id(response) -> int:
     return int(re.search(r"/advice/(\d+)$", response.headers["Location"]).group(1))
 
 
-def test_record_advice_keeps_the_clients_class_as_it_was(demo_clients, login_as, assessed):
+def test_record_advice_keeps_the_clients_class_as_it_was(book, login_as, assessed):
     manager = login_as("manager")
     response = manager.post_form("/advice/new", advice_form(assessed[0]))
     assert response.status_code == 302
-    with demo_clients.app_context():
+    with book.app_context():
         record = db.session.get(Advice, record_id(response))
         client = db.session.get(Client, assessed[0])
         assert record.client_class == client.class_code and record.client_risk_level == "高"
@@ -70,7 +70,7 @@ def test_record_advice_keeps_the_clients_class_as_it_was(demo_clients, login_as,
         assert db.session.get(Advice, record.id).client_class != client.class_code
 
 
-def test_unsuitable_advice_is_refused_with_the_reason(demo_clients, login_as, assessed):
+def test_unsuitable_advice_is_refused_with_the_reason(book, login_as, assessed):
     manager = login_as("manager")
     low = manager.post_form("/advice/new", advice_form(assessed[1]))
     html = low.get_data(as_text=True)
@@ -83,8 +83,8 @@ def test_unsuitable_advice_is_refused_with_the_reason(demo_clients, login_as, as
     ) or "手里的股票要不要卖？" in warrant.get_data(as_text=True)
 
 
-def test_a_client_without_a_current_assessment_must_be_assessed_first(demo_clients, login_as):
-    with demo_clients.app_context():
+def test_a_client_without_a_current_assessment_must_be_assessed_first(book, login_as):
+    with book.app_context():
         unassessed = db.session.scalar(
             select(Client.id)
             .join(User, Client.manager_id == User.id)
@@ -97,7 +97,7 @@ def test_a_client_without_a_current_assessment_must_be_assessed_first(demo_clien
     assert "请先评估" in html and f"/clients/{unassessed}/assessments/new" in html
 
 
-def test_a_fourth_followup_is_refused(demo_clients, login_as, assessed):
+def test_a_fourth_followup_is_refused(book, login_as, assessed):
     manager = login_as("manager")
     advice_id = record_id(manager.post_form("/advice/new", advice_form(assessed[0])))
     for n in range(3):
@@ -117,11 +117,11 @@ def test_a_fourth_followup_is_refused(demo_clients, login_as, assessed):
     )
     assert fourth.status_code == 422
     assert "最多记录三次跟踪服务" in fourth.get_data(as_text=True)
-    with demo_clients.app_context():
+    with book.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(AdviceFollowUp)) == 3
 
 
-def test_screening_flags_but_saves_and_the_head_reviews(demo_clients, login_as, assessed):
+def test_screening_flags_but_saves_and_the_head_reviews(book, login_as, assessed):
     manager = login_as("manager")
     response = manager.post_form(
         "/advice/new", advice_form(assessed[0], advice="这只股票是大黑马，跟着买稳 赚。")
@@ -137,7 +137,7 @@ def test_screening_flags_but_saves_and_the_head_reviews(demo_clients, login_as, 
     head.post_form(
         f"/advice/{advice_id}/review", {"action": "return", "comment": "删除收益保证的表述"}
     )
-    with demo_clients.app_context():
+    with book.app_context():
         record = db.session.get(Advice, advice_id)
         assert record.review_state == "returned" and record.reviewed_by.username == "head1"
     manager.post_form(
@@ -149,7 +149,7 @@ def test_screening_flags_but_saves_and_the_head_reviews(demo_clients, login_as, 
             "remarks": "",
         },
     )
-    with demo_clients.app_context():
+    with book.app_context():
         record = db.session.get(Advice, advice_id)
         assert record.screening_hits == [] and record.review_state == "flagged"
     head.post_form(f"/advice/{advice_id}/review", {"action": "clear", "comment": "已更正"})
@@ -160,7 +160,7 @@ def test_screening_flags_but_saves_and_the_head_reviews(demo_clients, login_as, 
 CORRECTION = {"category": "个股", "question": "手里的股票要不要卖？", "remarks": ""}
 
 
-def test_a_corrected_advice_is_screened_again(demo_clients, login_as, assessed):
+def test_a_corrected_advice_is_screened_again(book, login_as, assessed):
     manager = login_as("manager")
     advice_id = record_id(
         manager.post_form("/advice/new", advice_form(assessed[0], advice="跟着买，稳赚。"))
@@ -169,7 +169,7 @@ def test_a_corrected_advice_is_screened_again(demo_clients, login_as, assessed):
     manager.post_form(
         f"/advice/{advice_id}/edit", CORRECTION | {"advice": "赚了我们五五分成，亏了我给你补。"}
     )
-    with demo_clients.app_context():
+    with book.app_context():
         record = db.session.get(Advice, advice_id)
         assert record.review_state == "flagged"
         assert [h["matched"] for h in record.screening_hits] == [
@@ -183,7 +183,7 @@ def test_a_corrected_advice_is_screened_again(demo_clients, login_as, assessed):
         f"/advice/{advice_id}/edit", CORRECTION | {"advice": "建议分批买入，注意控制仓位。"}
     )
     assert ok.status_code == 302
-    with demo_clients.app_context():
+    with book.app_context():
         record = db.session.get(Advice, advice_id)
         assert record.review_state == "clear" and record.screening_hits == []
     page = manager.get(f"/advice/{advice_id}").get_data(as_text=True)
@@ -197,11 +197,11 @@ def test_a_corrected_advice_is_screened_again(demo_clients, login_as, assessed):
     manager.post_form(
         f"/advice/{advice_id}/edit", CORRECTION | {"advice": "这只票保证翻倍，绝对没有风险。"}
     )
-    with demo_clients.app_context():
+    with book.app_context():
         assert db.session.get(Advice, advice_id).review_state == "flagged"
 
 
-def test_a_returned_advice_once_corrected_waits_for_the_head(demo_clients, login_as, assessed):
+def test_a_returned_advice_once_corrected_waits_for_the_head(book, login_as, assessed):
     manager = login_as("manager")
     advice_id = record_id(
         manager.post_form("/advice/new", advice_form(assessed[0], advice="免费送股，快来开户。"))
@@ -209,14 +209,14 @@ def test_a_returned_advice_once_corrected_waits_for_the_head(demo_clients, login
     head = login_as("branch_head")
     head.post_form(f"/advice/{advice_id}/review", {"action": "return", "comment": "删除营销表述"})
     manager.post_form(f"/advice/{advice_id}/edit", CORRECTION | {"advice": "建议观望。"})
-    with demo_clients.app_context():
+    with book.app_context():
         record = db.session.get(Advice, advice_id)
         assert record.review_state == "flagged" and record.screening_hits == []
     page = head.get(f"/advice/{advice_id}").get_data(as_text=True)
     assert "已按审核意见更正，请营业部总经理复核" in page and "<mark" not in page
 
 
-def test_the_month_is_not_signed_off_over_flagged_advice(demo_clients, login_as, assessed):
+def test_the_month_is_not_signed_off_over_flagged_advice(book, login_as, assessed):
     manager = login_as("manager")
     flagged = record_id(
         manager.post_form("/advice/new", advice_form(assessed[0], advice="收益我们平分。"))
@@ -236,17 +236,17 @@ def test_the_month_is_not_signed_off_over_flagged_advice(demo_clients, login_as,
     assert refused.status_code == 422
     assert "本月还有1条待审核的投资建议，请先审核后再签署。" in html
     assert "逐条回顾本月投资建议。" in html  # the saved record is shown, nothing lost
-    with demo_clients.app_context():
+    with book.app_context():
         review_record = service.get_review(1, china_today().replace(day=1))
         assert review_record.signed_off_at is None
         assert review_record.minutes == "逐条回顾本月投资建议。"
     head.post_form(f"/advice/{flagged}/review", {"action": "return", "comment": "删除分成表述"})
     assert head.post_form(f"/advice/review/sign?month={month}").status_code == 302
-    with demo_clients.app_context():
+    with book.app_context():
         assert service.get_review(1, china_today().replace(day=1)).signed_off_at is not None
 
 
-def test_a_followup_cannot_be_dated_before_its_advice(demo_clients, login_as, assessed):
+def test_a_followup_cannot_be_dated_before_its_advice(book, login_as, assessed):
     manager = login_as("manager")
     advice_id = record_id(
         manager.post_form("/advice/new", advice_form(assessed[0], given_at=local(60)))
@@ -263,26 +263,26 @@ def test_a_followup_cannot_be_dated_before_its_advice(demo_clients, login_as, as
     assert refused.status_code == 422
     assert 'id="at-error">跟踪服务的时间不能早于投资建议的时间' in html
     assert f'value="{followup["at"]}"' in html and "提前一天的跟踪" in html
-    with demo_clients.app_context():
+    with book.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(AdviceFollowUp)) == 0
     same_time = manager.post_form(f"/advice/{advice_id}/followups", followup | {"at": local(60)})
     assert same_time.status_code == 302
 
 
-def test_ordinary_advice_is_not_flagged(demo_clients, login_as, assessed):
+def test_ordinary_advice_is_not_flagged(book, login_as, assessed):
     response = login_as("manager").post_form("/advice/new", advice_form(assessed[0]))
-    with demo_clients.app_context():
+    with book.app_context():
         assert db.session.get(Advice, record_id(response)).review_state == "clear"
 
 
-def test_deletion_is_refused_within_two_years(demo_clients, login_as, assessed):
+def test_deletion_is_refused_within_two_years(book, login_as, assessed):
     manager = login_as("manager")
     advice_id = record_id(manager.post_form("/advice/new", advice_form(assessed[0])))
     head = login_as("branch_head")
     head.post_form(f"/advice/{advice_id}/delete")
     page = head.get(f"/advice/{advice_id}")
     assert page.status_code == 200 and "前不能删除" in page.get_data(as_text=True)
-    with demo_clients.app_context():
+    with book.app_context():
         record = db.session.get(Advice, advice_id)
         with pytest.raises(service.AdviceRefused):
             service.delete_advice(record, utcnow() + timedelta(days=700))
@@ -290,20 +290,20 @@ def test_deletion_is_refused_within_two_years(demo_clients, login_as, assessed):
 
 
 @pytest.mark.parametrize("table", ["advice_records", "advice_followups", "advice_daily_summaries"])
-def test_the_database_refuses_to_delete_within_two_years(demo_clients, login_as, assessed, table):
+def test_the_database_refuses_to_delete_within_two_years(book, login_as, assessed, table):
     manager = login_as("manager")
     advice_id = record_id(manager.post_form("/advice/new", advice_form(assessed[0])))
     manager.post_form(f"/advice/{advice_id}/followups", {"at": local(3), "content": "继续持有"})
     manager.post_form(f"/advice/daily?day={china_today()}", {"market_broad": "震荡"})
-    with demo_clients.app_context():
+    with book.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(DailyAdviceSummary)) == 1
         with pytest.raises(DatabaseError, match="retained"):
             db.session.execute(text(f"DELETE FROM {table}"))
         db.session.rollback()
 
 
-def test_old_advice_may_be_deleted_after_two_years(demo_clients, assessed):
-    with demo_clients.app_context():
+def test_old_advice_may_be_deleted_after_two_years(book, assessed):
+    with book.app_context():
         client = db.session.get(Client, assessed[0])
         manager = client.manager
         old = service.record_advice(
@@ -324,9 +324,9 @@ def test_old_advice_may_be_deleted_after_two_years(demo_clients, assessed):
         assert db.session.get(Advice, old.id) is None
 
 
-def test_weekly_summary_counts_a_known_week(demo_clients, login_as, assessed):
+def test_weekly_summary_counts_a_known_week(book, login_as, assessed):
     monday = date(2026, 11, 16)
-    with demo_clients.app_context():
+    with book.app_context():
         client = db.session.get(Client, assessed[0])
         manager = client.manager
         manager_id = manager.id
@@ -360,7 +360,7 @@ def test_weekly_summary_counts_a_known_week(demo_clients, login_as, assessed):
             first, {"at": at(monday + timedelta(days=1), 15), "content": "再跟踪"}, manager
         )
     html = login_as("manager").get("/advice/weekly?week=2026-11-18").get_data(as_text=True)
-    with demo_clients.app_context():
+    with book.app_context():
         table = service.weekly_table(manager_id, monday)
     assert table.new_advice.cells[0] == [1, 0, 1, 0]
     assert table.new_advice.row_totals == [2, 0, 1, 0, 1]
@@ -369,7 +369,7 @@ def test_weekly_summary_counts_a_known_week(demo_clients, login_as, assessed):
     assert "2026-11-16" in html and "新增投资建议" in html and "后续跟踪服务" in html
 
 
-def test_sign_off_then_changes_need_a_reason_and_are_marked(demo_clients, login_as, assessed):
+def test_sign_off_then_changes_need_a_reason_and_are_marked(book, login_as, assessed):
     manager = login_as("manager")
     advice_id = record_id(manager.post_form("/advice/new", advice_form(assessed[0])))
     head = login_as("branch_head")
@@ -400,19 +400,19 @@ def test_sign_off_then_changes_need_a_reason_and_are_marked(demo_clients, login_
     assert "须填写修改原因" in no_reason.get_data(as_text=True)
     ok = manager.post_form(f"/advice/{advice_id}/edit", edit | {"reason": "客户补充了持仓信息"})
     assert ok.status_code == 302
-    with demo_clients.app_context():
+    with book.app_context():
         record = db.session.get(Advice, advice_id)
         assert record.changed_after_signoff and record.change_reason == "客户补充了持仓信息"
     assert "签署后修改" in head.get(f"/advice/review?month={month}").get_data(as_text=True)
     minutes_locked = head.post_form(f"/advice/review?month={month}", {"minutes": "改写"})
     assert minutes_locked.status_code == 302
-    with demo_clients.app_context():
+    with book.app_context():
         assert (
             service.get_review(1, china_today().replace(day=1)).minutes == "逐条回顾本月投资建议。"
         )
 
 
-def test_managers_never_see_each_others_advice(demo_clients, login_as, assessed):
+def test_managers_never_see_each_others_advice(book, login_as, assessed):
     advice_id = record_id(login_as("manager").post_form("/advice/new", advice_form(assessed[0])))
     assert login_as("mgr2").get(f"/advice/{advice_id}").status_code == 404
     assert login_as("mgr3").get(f"/advice/{advice_id}.pdf").status_code == 404
@@ -420,7 +420,7 @@ def test_managers_never_see_each_others_advice(demo_clients, login_as, assessed)
     assert login_as("hq").get(f"/advice/{advice_id}").status_code == 200
 
 
-def test_the_pdfs_have_the_forms_text_and_a_cjk_font(demo_clients, login_as, assessed, caplog):
+def test_the_pdfs_have_the_forms_text_and_a_cjk_font(book, login_as, assessed, caplog):
     manager = login_as("manager")
     advice_id = record_id(manager.post_form("/advice/new", advice_form(assessed[0])))
     manager.post_form(
@@ -473,22 +473,19 @@ def test_the_pdfs_have_the_forms_text_and_a_cjk_font(demo_clients, login_as, ass
     assert ".notdef" not in caplog.text
 
 
-def test_daily_summary_is_the_managers_own(demo_clients, login_as):
+def test_daily_summary_is_the_managers_own(book, login_as):
     manager = login_as("manager")
     manager.post_form("/advice/daily", {"market_broad": "震荡", "personal": "观望"})
     head = login_as("branch_head")
-    html = head.get(f"/advice/daily?manager={_user(demo_clients, 'mgr1')}").get_data(as_text=True)
+    html = head.get(f"/advice/daily?manager={_user(book, 'mgr1')}").get_data(as_text=True)
     assert "震荡" in html
     assert (
         head.post_form(
-            f"/advice/daily?manager={_user(demo_clients, 'mgr1')}", {"market_broad": "改写"}
+            f"/advice/daily?manager={_user(book, 'mgr1')}", {"market_broad": "改写"}
         ).status_code
         == 403
     )
-    assert (
-        login_as("mgr3").get(f"/advice/daily?manager={_user(demo_clients, 'mgr1')}").status_code
-        == 404
-    )
+    assert login_as("mgr3").get(f"/advice/daily?manager={_user(book, 'mgr1')}").status_code == 404
 
 
 def _user(app, username):
@@ -496,7 +493,7 @@ def _user(app, username):
         return db.session.scalar(select(User.id).where(User.username == username))
 
 
-def test_advice_cannot_be_dated_in_the_future(demo_clients, login_as, assessed):
+def test_advice_cannot_be_dated_in_the_future(book, login_as, assessed):
     tomorrow = (
         datetime.combine(china_today() + timedelta(days=1), datetime.min.time())
         + timedelta(hours=10)
@@ -508,7 +505,7 @@ def test_advice_cannot_be_dated_in_the_future(demo_clients, login_as, assessed):
     assert "时间不能晚于现在" in response.get_data(as_text=True)
 
 
-def test_the_clients_file_lists_its_advice(demo_clients, login_as, assessed):
+def test_the_clients_file_lists_its_advice(book, login_as, assessed):
     manager = login_as("manager")
     advice_id = record_id(manager.post_form("/advice/new", advice_form(assessed[0])))
     page = manager.get(f"/clients/{assessed[0]}").get_data(as_text=True)

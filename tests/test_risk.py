@@ -34,9 +34,9 @@ def client_of(app, username: str) -> Client:
 
 
 @pytest.fixture
-def fresh(demo_clients):
+def fresh(book):
     """A demo client of mgr1 without any assessment."""
-    with demo_clients.app_context():
+    with book.app_context():
         risk.ensure_default_version()
         client = db.session.scalar(
             select(Client)
@@ -47,18 +47,18 @@ def fresh(demo_clients):
         return client
 
 
-def test_preview_then_confirm_sets_the_level(demo_clients, login_as, fresh):
+def test_preview_then_confirm_sets_the_level(book, login_as, fresh):
     counter = login_as("counter")
     preview = counter.post_form(f"/clients/{fresh.id}/assessments/new", form_of(HIGHEST))
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert "60 分" in html and "风险承受能力「高」" in html and "权证" in html
     assert "标准股票型基金" in html  # the fund risk grades are shown with the result
-    with demo_clients.app_context():
+    with book.app_context():
         assert db.session.get(Client, fresh.id).risk_level is None  # nothing saved yet
     done = counter.post_form(f"/clients/{fresh.id}/assessments/new", form_of(HIGHEST, "confirm"))
     assert done.status_code == 302
-    with demo_clients.app_context():
+    with book.app_context():
         saved = db.session.get(Client, fresh.id)
         assert (saved.risk_level, saved.risk_score, saved.risk_version) == ("高", 60, 1)
         record = db.session.scalar(
@@ -70,7 +70,7 @@ def test_preview_then_confirm_sets_the_level(demo_clients, login_as, fresh):
     assert 'class="badge risk">高</span>' in page
 
 
-def test_incomplete_answers_are_422_and_name_each_question(demo_clients, login_as, fresh):
+def test_incomplete_answers_are_422_and_name_each_question(book, login_as, fresh):
     answers = dict(LOWEST)
     del answers[3]
     answers[9] = []
@@ -84,7 +84,7 @@ def test_incomplete_answers_are_422_and_name_each_question(demo_clients, login_a
     assert re.search(r'name="q1" value="A"\s*checked', html)  # what was chosen stays chosen
 
 
-def test_single_choice_with_two_letters_is_refused(demo_clients, login_as, fresh):
+def test_single_choice_with_two_letters_is_refused(book, login_as, fresh):
     data = form_of(LOWEST)
     data["q2"] = ["A", "B"]
     response = login_as("manager").post_form(f"/clients/{fresh.id}/assessments/new", data)
@@ -92,19 +92,19 @@ def test_single_choice_with_two_letters_is_refused(demo_clients, login_as, fresh
     assert "第2题为单选题，只能选择一项" in response.get_data(as_text=True)
 
 
-def test_level_is_never_typed(demo_clients, login_as, fresh):
+def test_level_is_never_typed(book, login_as, fresh):
     """No form field sets the level: a posted level is ignored, the score decides."""
     data = form_of(LOWEST, "confirm") | {"level": "高", "total": "60"}
     login_as("manager").post_form(f"/clients/{fresh.id}/assessments/new", data)
-    with demo_clients.app_context():
+    with book.app_context():
         assert db.session.get(Client, fresh.id).risk_level == "极低"
 
 
-def test_history_keeps_every_assessment(demo_clients, login_as, fresh):
+def test_history_keeps_every_assessment(book, login_as, fresh):
     manager = login_as("manager")
     for answers in (LOWEST, HIGHEST):
         manager.post_form(f"/clients/{fresh.id}/assessments/new", form_of(answers, "confirm"))
-    with demo_clients.app_context():
+    with book.app_context():
         levels = db.session.scalars(
             select(RiskAssessment.level)
             .where(RiskAssessment.client_id == fresh.id)
@@ -114,7 +114,7 @@ def test_history_keeps_every_assessment(demo_clients, login_as, fresh):
         assert db.session.get(Client, fresh.id).risk_level == "高"
 
 
-def test_scan_upload_checks_content_and_size(demo_clients, login_as, fresh, app):
+def test_scan_upload_checks_content_and_size(book, login_as, fresh, app):
     manager = login_as("manager")
     data = form_of(LOWEST, "confirm")
     data["scan"] = (io.BytesIO(b"not really a pdf"), "scan.pdf")
@@ -139,7 +139,7 @@ def test_scan_upload_checks_content_and_size(demo_clients, login_as, fresh, app)
         ).status_code
         == 302
     )
-    with demo_clients.app_context():
+    with book.app_context():
         record = db.session.scalar(
             select(RiskAssessment).where(RiskAssessment.client_id == fresh.id)
         )
@@ -151,7 +151,7 @@ def test_scan_upload_checks_content_and_size(demo_clients, login_as, fresh, app)
     assert served.status_code == 200 and served.data == png
     assert served.mimetype == "image/png"
     assert login_as("mgr3").get(f"/attachments/{scan.id}").status_code == 404
-    with demo_clients.app_context():
+    with book.app_context():
         opened = db.session.scalar(
             select(AuditLog).where(
                 AuditLog.record_type == "attachments",
@@ -162,10 +162,10 @@ def test_scan_upload_checks_content_and_size(demo_clients, login_as, fresh, app)
         assert opened is not None and opened.user.username == "mgr1"
 
 
-def test_suitability_on_the_file_and_disclosures(demo_clients, login_as, fresh):
+def test_suitability_on_the_file_and_disclosures(book, login_as, fresh):
     manager = login_as("manager")
     manager.post_form(f"/clients/{fresh.id}/assessments/new", form_of(HIGHEST, "confirm"))
-    with demo_clients.app_context():
+    with book.app_context():
         client = db.session.get(Client, fresh.id)
         assert risk.check_product(client, "stock").allowed
         verdict = risk.check_product(client, "warrant")
@@ -180,17 +180,17 @@ def test_suitability_on_the_file_and_disclosures(demo_clients, login_as, fresh):
         f"/clients/{fresh.id}/disclosures", {"kind": "warrant", "signed_on": str(china_today())}
     )
     assert ok.status_code == 302
-    with demo_clients.app_context():
+    with book.app_context():
         client = db.session.get(Client, fresh.id)
         assert risk.check_product(client, "warrant").allowed
         assert not risk.check_product(client, "margin").allowed
 
 
-def test_a_low_level_refuses_high_risk_products_with_the_reason(demo_clients, login_as, fresh):
+def test_a_low_level_refuses_high_risk_products_with_the_reason(book, login_as, fresh):
     login_as("manager").post_form(
         f"/clients/{fresh.id}/assessments/new", form_of(LOWEST, "confirm")
     )
-    with demo_clients.app_context():
+    with book.app_context():
         client = db.session.get(Client, fresh.id)
         verdict = risk.check_product(client, "stock")
         assert not verdict.allowed
@@ -199,8 +199,8 @@ def test_a_low_level_refuses_high_risk_products_with_the_reason(demo_clients, lo
         assert risk.check_product(client, "fund_low").allowed
 
 
-def test_without_a_current_assessment_nothing_may_be_offered(demo_clients, fresh):
-    with demo_clients.app_context():
+def test_without_a_current_assessment_nothing_may_be_offered(book, fresh):
+    with book.app_context():
         client = db.session.get(Client, fresh.id)
         verdict = risk.check_product(client, "bond")
         assert not verdict.allowed and "请先评估" in verdict.reasons[0]
@@ -257,9 +257,9 @@ def test_daily_report_lists_todays_accounts_with_scores(demo_risk, demo_clients,
     assert "当日没有新开户" in other_day
 
 
-def test_daily_report_says_when_an_account_was_assessed_later(demo_clients, login_as, fresh):
+def test_daily_report_says_when_an_account_was_assessed_later(book, login_as, fresh):
     opened = china_today() - timedelta(days=3)
-    with demo_clients.app_context():
+    with book.app_context():
         client = db.session.get(Client, fresh.id)
         client.opened_on = opened
         db.session.commit()
@@ -274,10 +274,10 @@ def test_daily_report_says_when_an_account_was_assessed_later(demo_clients, logi
     assert f"当日未评估（{china_today():%Y-%m-%d}评估为{level}）" in after
 
 
-def test_assessment_pdf_is_like_the_paper_form(demo_clients, login_as, fresh, caplog):
+def test_assessment_pdf_is_like_the_paper_form(book, login_as, fresh, caplog):
     manager = login_as("manager")
     manager.post_form(f"/clients/{fresh.id}/assessments/new", form_of(HIGHEST, "confirm"))
-    with demo_clients.app_context():
+    with book.app_context():
         record_id = db.session.scalar(
             select(RiskAssessment.id).where(RiskAssessment.client_id == fresh.id)
         )
@@ -301,11 +301,11 @@ def test_assessment_pdf_is_like_the_paper_form(demo_clients, login_as, fresh, ca
     assert ".notdef" not in caplog.text
 
 
-def test_assessments_are_audited(demo_clients, login_as, fresh):
+def test_assessments_are_audited(book, login_as, fresh):
     login_as("manager").post_form(
         f"/clients/{fresh.id}/assessments/new", form_of(LOWEST, "confirm")
     )
-    with demo_clients.app_context():
+    with book.app_context():
         fields = set(
             db.session.scalars(
                 select(AuditLog.field).where(
