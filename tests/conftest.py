@@ -8,9 +8,11 @@ import os
 import re
 import shutil
 from datetime import timedelta
+from decimal import Decimal
 
 import factories
 import pytest
+from answers import HIGHEST
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
@@ -116,21 +118,39 @@ def org(app):
     return app
 
 
-BOOK = {"mgr1": ("李明", "单田芳", "欧阳修"), "mgr2": ("王五", "曾国藩"), "mgr3": ("赵六", "解缙")}
-"""The small book: each demo manager's clients, in the order they are made."""
+BOOK = {
+    "mgr1": (("李明", 2_100_000, 1), ("单田芳", 6_000_000, 6), ("欧阳修", 600_000, 6)),
+    "mgr2": (("王五", 2_100_000, 6), ("曾国藩", 50_000, 1)),
+    "mgr3": (("赵六", 6_000_000, 1), ("解缙", 200_000, 6)),
+}
+"""The small book: each demo manager's clients (name, 月末总资产 in yuan, yearly turnover),
+in the order they are made; their classes are A, B+, C; B, E; A+, C-."""
+RELATED = {"单田芳": [{"name": "单小芳", "phone": "13900001111", "relation": "配偶"}]}
 
 
 @pytest.fixture
 def book(org):
     """The demo organisation with a small book of clients (``BOOK``), each classified from
-    twelve months of figures up to last month (``tests/factories.py``): what a test of one
-    client's file, advice or assessment needs, without the demo's ~300 clients."""
+    36 months of figures up to last month (``tests/factories.py``): what a test of a client's
+    file, advice, assessment or list needs, without the demo's ~300 clients."""
     with org.app_context(), acting_as("seed"):
         last_month = month_start(china_today()) - timedelta(days=1)
-        for manager, names in BOOK.items():
-            for name in names:
-                factories.client(manager, name, figures=factories.monthly_figures(last_month))
+        for manager, rows in BOOK.items():
+            for name, assets, turnover in rows:
+                figures = factories.monthly_figures(last_month, 36, Decimal(assets), turnover)
+                factories.client(manager, name, figures=figures, related=RELATED.get(name))
     return org
+
+
+@pytest.fixture
+def assessed_book(book):
+    """The small book with the first client of each manager (李明, 王五, 赵六) assessed 高 by
+    their manager; the others wait for an assessment (待补填)."""
+    with book.app_context(), acting_as("seed"):
+        for rows in BOOK.values():
+            first = factories.client_named(rows[0][0])
+            factories.assessment(first, HIGHEST)
+    return book
 
 
 @pytest.fixture

@@ -25,6 +25,10 @@ def user(username: str) -> User:
     return db.session.scalar(select(User).where(User.username == username))
 
 
+def client_named(name: str) -> Client:
+    return db.session.scalar(select(Client).where(Client.name == name))
+
+
 def branch(name: str) -> Branch:
     return db.session.scalar(select(Branch).where(Branch.name == name))
 
@@ -63,11 +67,11 @@ def monthly_figures(
 
 
 def client(
-    manager: str | User, name: str = "张三丰", acting: User | None = None, **fields
+    manager: str | User, name: str = "张三丰", related: list[dict] | None = None, **fields
 ) -> Client:
     """A client of ``manager`` (a username or a ``User``) with a valid resident ID number and
     its own fund account and mobile; ``fields`` as ``services.clients.create_client`` takes
-    them (e.g. ``figures=monthly_figures(...)`` to have it classified)."""
+    them (e.g. ``figures=monthly_figures(...)`` to have it classified); ``related`` its 相关人物."""
     n = next(_numbers)
     manager = user(manager) if isinstance(manager, str) else manager
     data = {
@@ -79,7 +83,7 @@ def client(
         "opened_on": date(2019, 6, 1),
         "commission_rate": Decimal("0.000250"),
     } | fields
-    return clients.create_client(data | {"manager_id": manager.id}, manager)
+    return clients.create_client(data | {"manager_id": manager.id}, manager, related)
 
 
 def assessment(client: Client, answers: dict, by: User | None = None, **kwargs):
@@ -104,7 +108,7 @@ def weekly_summary(manager: User, monday: date, submit: bool = False, **texts):
     return weekly.save_summary(manager, monday, texts, submit=submit)
 
 
-def advice_for(client: Client, product_code: str = "A", **fields):
+def advice_for(client: Client, product_code: str = "stock", **fields):
     """Advice of the client's manager (the client needs a current assessment that allows
     ``product_code``)."""
     data = {

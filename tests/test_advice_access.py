@@ -1,5 +1,6 @@
 """Access matrix of the advice pages: every GET route × every role."""
 
+import factories
 import pytest
 from access import uncovered_routes, wrong_statuses
 from sqlalchemy import func, select
@@ -49,16 +50,25 @@ def demo_advice_data(demo_risk):
     return demo_risk
 
 
-def test_access_matrix(demo_advice_data, login_as):
-    """One run over the whole matrix (the demo advice takes seconds to build)."""
-    with demo_advice_data.app_context():
+@pytest.fixture
+def advised(assessed_book):
+    """One advice of each manager, to their assessed client."""
+    with assessed_book.app_context():
+        for name in ("李明", "王五", "赵六"):
+            factories.advice_for(factories.client_named(name))
+    return assessed_book
+
+
+def test_access_matrix(advised, login_as):
+    """One run over the whole matrix."""
+    with advised.app_context():
         ids = {
             "own": _first_of("mgr1"),
             "colleague": _first_of("mgr2"),
             "elsewhere": _first_of("mgr3"),
         }
         assert all(ids.values()), ids
-    assert wrong_statuses(demo_advice_data, login_as, MATRIX, ids) == []
+    assert wrong_statuses(advised, login_as, MATRIX, ids) == []
 
 
 def test_demo_advice_has_flags_follow_ups_and_a_signed_month(demo_advice_data):

@@ -250,8 +250,8 @@ def test_threshold_in_force(org):
             classification.set_threshold(YEAR, 3.0, hq)
 
 
-def test_threshold_change_reclassifies_and_writes_history(demo_clients):
-    with demo_clients.app_context():
+def test_threshold_change_reclassifies_and_writes_history(book):
+    with book.app_context():
         hq, head = user("hq"), user("head1")
         before = dict(db.session.execute(select(Client.id, Client.class_code)).all())
         turnover = dict(db.session.execute(select(Client.id, Client.turnover)).all())

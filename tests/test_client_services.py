@@ -299,8 +299,8 @@ def scoped_ids(username: str) -> set[int]:
     )
 
 
-def test_client_scope_by_role(demo_clients):
-    with demo_clients.app_context():
+def test_client_scope_by_role(book):
+    with book.app_context():
         rows = db.session.execute(select(Client.id, Client.manager_id, Client.branch_id)).all()
         mgr1, head1 = user("mgr1"), user("head1")
         assert scoped_ids("mgr1") == {r.id for r in rows if r.manager_id == mgr1.id}
@@ -310,7 +310,7 @@ def test_client_scope_by_role(demo_clients):
         assert scoped_ids("hq") == {r.id for r in rows}
         assert scoped_ids("mgr1") and scoped_ids("mgr1") < scoped_ids("head1")
         other = next(r.id for r in rows if r.branch_id != head1.branch_id)
-        with demo_clients.test_request_context(), pytest.raises(Exception) as error:
+        with book.test_request_context(), pytest.raises(Exception) as error:
             scope.get_or_404(Client, other, mgr1)
         assert getattr(error.value, "code", None) == 404
 

@@ -72,30 +72,30 @@ def new_client_form(**overrides) -> dict:
     return data
 
 
-def test_manager_lists_only_their_own_clients(demo_clients, login_as):
+def test_manager_lists_only_their_own_clients(book, login_as):
     html = login_as("manager").get("/clients/").get_data(as_text=True)
-    assert total_shown(html) == client_count(demo_clients, username="mgr1") > 0
+    assert total_shown(html) == client_count(book, username="mgr1") > 0
     assert "陈静" not in html  # another manager's name never appears as a client's manager
 
 
-def test_branch_head_and_counter_see_the_branch_hq_sees_all(demo_clients, login_as):
-    branch = client_count(demo_clients, branch_id=1)
+def test_branch_head_and_counter_see_the_branch_hq_sees_all(book, login_as):
+    branch = client_count(book, branch_id=1)
     for role in ("branch_head", "counter"):
         assert total_shown(login_as(role).get("/clients/").get_data(as_text=True)) == branch
-    everyone = client_count(demo_clients)
+    everyone = client_count(book)
     assert total_shown(login_as("hq").get("/clients/").get_data(as_text=True)) == everyone
 
 
-def test_lists_mask_mobile_numbers_for_everyone(demo_clients, login_as):
-    mine = first_client_of(demo_clients, "mgr1")
+def test_lists_mask_mobile_numbers_for_everyone(book, login_as):
+    mine = first_client_of(book, "mgr1")
     html = login_as("manager").get(f"/clients/?q={mine.fund_account}").get_data(as_text=True)
     assert mine.mobile not in html
     assert f"{mine.mobile[:3]}****{mine.mobile[-4:]}" in html
 
 
 @pytest.mark.parametrize("term", ["name", "initials", "fund_account", "client_no", "last4"])
-def test_search_finds_a_client_by_each_key(demo_clients, login_as, term):
-    c = first_client_of(demo_clients, "mgr1")
+def test_search_finds_a_client_by_each_key(book, login_as, term):
+    c = first_client_of(book, "mgr1")
     q = {
         "name": c.name[:2],
         "initials": c.name_initials.lower(),
@@ -107,8 +107,8 @@ def test_search_finds_a_client_by_each_key(demo_clients, login_as, term):
     assert f'/clients/{c.id}"' in html
 
 
-def test_search_fragment_for_htmx(demo_clients, login_as):
-    c = first_client_of(demo_clients, "mgr1")
+def test_search_fragment_for_htmx(book, login_as):
+    c = first_client_of(book, "mgr1")
     response = login_as("manager").get(
         "/clients/",
         query_string={"q": c.name},
@@ -123,16 +123,16 @@ def test_search_fragment_for_htmx(demo_clients, login_as):
     assert "HX-Request" in full.headers["Vary"]
 
 
-def test_class_filter(demo_clients, login_as):
+def test_class_filter(book, login_as):
     html = login_as("hq").get("/clients/?class=B%2B").get_data(as_text=True)
-    with demo_clients.app_context():
+    with book.app_context():
         expected = db.session.scalar(select(func.count()).where(Client.class_code == "B+"))
     assert expected > 0 and total_shown(html) == expected
 
 
-def test_another_managers_client_is_404_on_view_edit_and_reveal(demo_clients, login_as):
-    other = first_client_of(demo_clients, "mgr2")
-    elsewhere = first_client_of(demo_clients, "mgr3")
+def test_another_managers_client_is_404_on_view_edit_and_reveal(book, login_as):
+    other = first_client_of(book, "mgr2")
+    elsewhere = first_client_of(book, "mgr3")
     manager = login_as("manager")
     assert manager.get(f"/clients/{other.id}").status_code == 404
     assert manager.get(f"/clients/{other.id}/edit").status_code == 404
@@ -146,8 +146,8 @@ def test_another_managers_client_is_404_on_view_edit_and_reveal(demo_clients, lo
     ("role", "may_reveal"),
     [("manager", True), ("branch_head", True), ("counter", False), ("hq", False)],
 )
-def test_masking_on_the_file_by_role(demo_clients, login_as, role, may_reveal):
-    c = first_client_of(demo_clients, "mgr1")
+def test_masking_on_the_file_by_role(book, login_as, role, may_reveal):
+    c = first_client_of(book, "mgr1")
     client = login_as(role)
     html = client.get(f"/clients/{c.id}").get_data(as_text=True)
     assert c.id_number not in html and c.mobile not in html
@@ -156,7 +156,7 @@ def test_masking_on_the_file_by_role(demo_clients, login_as, role, may_reveal):
     if may_reveal:
         assert response.status_code == 200
         assert c.id_number in response.get_data(as_text=True)
-        with demo_clients.app_context():
+        with book.app_context():
             seen = db.session.scalar(
                 select(AuditLog).where(
                     AuditLog.record_type == "clients",
@@ -169,7 +169,7 @@ def test_masking_on_the_file_by_role(demo_clients, login_as, role, may_reveal):
         assert response.status_code == 403
 
 
-def test_create_client_with_a_bad_id_keeps_everything_typed(demo_clients, login_as):
+def test_create_client_with_a_bad_id_keeps_everything_typed(book, login_as):
     manager = login_as("manager")
     bad = VALID_ID[:-1] + ("0" if VALID_ID[-1] != "0" else "1")
     response = manager.post_form("/clients/new", new_client_form(id_number=bad))
@@ -187,7 +187,7 @@ def test_create_client_with_a_bad_id_keeps_everything_typed(demo_clients, login_
         assert kept in html, kept
 
 
-def test_birthday_and_gender_must_agree_with_the_id(demo_clients, login_as):
+def test_birthday_and_gender_must_agree_with_the_id(book, login_as):
     html = (
         login_as("manager")
         .post_form("/clients/new", new_client_form(birthday="1980-05-18", gender="女"))
@@ -208,7 +208,7 @@ def test_birthday_and_gender_must_agree_with_the_id(demo_clients, login_as):
         ("meeting_place", "火星", "不是有效的选择"),  # a tampered choice: said at the field
     ],
 )
-def test_each_bad_field_says_what_is_wrong(demo_clients, login_as, field, value, message):
+def test_each_bad_field_says_what_is_wrong(book, login_as, field, value, message):
     response = login_as("manager").post_form("/clients/new", new_client_form(**{field: value}))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -217,9 +217,7 @@ def test_each_bad_field_says_what_is_wrong(demo_clients, login_as, field, value,
     assert len(errors) == 1 and message in errors[0]  # one field, one message
 
 
-def test_counter_staff_open_an_account_for_a_manager_of_their_branch(
-    demo_clients, login_as, user_id
-):
+def test_counter_staff_open_an_account_for_a_manager_of_their_branch(book, login_as, user_id):
     counter = login_as("counter")
     form = counter.get("/clients/new").get_data(as_text=True)
     assert 'name="manager_id"' in form and "赵磊" not in form  # mgr3 is in the other branch
@@ -227,7 +225,7 @@ def test_counter_staff_open_an_account_for_a_manager_of_their_branch(
     assert elsewhere.status_code == 422
     response = counter.post_form("/clients/new", new_client_form(manager_id=user_id("mgr2")))
     assert response.status_code == 302
-    with demo_clients.app_context():
+    with book.app_context():
         c = db.session.scalar(select(Client).where(Client.client_no == "9000000001"))
         assert (c.manager_id, c.branch_id) == (user_id("mgr2"), 1)
         actors = set(
@@ -243,11 +241,11 @@ def test_counter_staff_open_an_account_for_a_manager_of_their_branch(
     assert "欧阳明远" in login_as("mgr2").get("/clients/?q=欧阳明远").get_data(as_text=True)
 
 
-def test_create_client_then_it_is_found_and_audited(demo_clients, login_as):
+def test_create_client_then_it_is_found_and_audited(book, login_as):
     manager = login_as("manager")
     response = manager.post_form("/clients/new", new_client_form())
     assert response.status_code == 302, response.get_data(as_text=True)
-    with demo_clients.app_context():
+    with book.app_context():
         c = db.session.scalar(select(Client).where(Client.client_no == "9000000001"))
         assert c.manager.username == "mgr1" and c.branch_id == 1
         assert c.commission_rate == __import__("decimal").Decimal("0.000250")
@@ -266,8 +264,8 @@ def test_create_client_then_it_is_found_and_audited(demo_clients, login_as):
     assert f'/clients/{c.id}"' in html
 
 
-def test_edit_leaves_old_and_new_in_the_trail(demo_clients, login_as):
-    c = first_client_of(demo_clients, "mgr1")
+def test_edit_leaves_old_and_new_in_the_trail(book, login_as):
+    c = first_client_of(book, "mgr1")
     manager = login_as("manager")
     form_html = manager.get(f"/clients/{c.id}/edit").get_data(as_text=True)
     assert f'value="{c.name}"' in form_html
@@ -294,16 +292,16 @@ def test_related_row_fragment(login_as):
     assert "related-row?index=4" in html and 'hx-swap-oob="true"' in html
 
 
-def test_branch_head_reassigns_within_the_branch(demo_clients, login_as, user_id):
-    c = first_client_of(demo_clients, "mgr1")
+def test_branch_head_reassigns_within_the_branch(book, login_as, user_id):
+    c = first_client_of(book, "mgr1")
     head = login_as("branch_head")
     head.post_form(f"/clients/{c.id}/reassign", {"manager_id": user_id("mgr2")})
-    with demo_clients.app_context():
+    with book.app_context():
         assert db.session.get(Client, c.id).manager.username == "mgr2"
     # A manager of another branch is not offered, and is refused if posted.
     response = head.post_form(f"/clients/{c.id}/reassign", {"manager_id": user_id("mgr3")})
     assert response.status_code == 302
-    with demo_clients.app_context():
+    with book.app_context():
         assert db.session.get(Client, c.id).manager.username == "mgr2"
     assert (
         login_as("mgr2")
@@ -313,8 +311,8 @@ def test_branch_head_reassigns_within_the_branch(demo_clients, login_as, user_id
     )
 
 
-def test_monthly_figures_recompute_assets_and_class(demo_clients, login_as):
-    c = first_client_of(demo_clients, "mgr1")
+def test_monthly_figures_recompute_assets_and_class(book, login_as):
+    c = first_client_of(book, "mgr1")
     manager = login_as("manager")
     month = date.today().replace(day=1).strftime("%Y-%m")
     response = manager.post_form(
@@ -329,7 +327,7 @@ def test_monthly_figures_recompute_assets_and_class(demo_clients, login_as):
         },
     )
     assert response.status_code == 302
-    with demo_clients.app_context():
+    with book.app_context():
         fresh = db.session.get(Client, c.id)
         assert fresh.total_assets == 6000000 and fresh.class_code in ("A+", "B+")
     bad = manager.post_form(f"/clients/{c.id}/figures", {"month": "2026-13", "avg_assets": "x"})
@@ -337,7 +335,7 @@ def test_monthly_figures_recompute_assets_and_class(demo_clients, login_as):
     assert "月份格式应为" in bad.get_data(as_text=True)
 
 
-def test_hq_sets_threshold_and_clients_are_reclassified(demo_clients, login_as):
+def test_hq_sets_threshold_and_clients_are_reclassified(book, login_as):
     hq = login_as("hq")
     page = hq.get("/classification/thresholds").get_data(as_text=True)
     assert "资产周转率阈值" in page
@@ -346,7 +344,7 @@ def test_hq_sets_threshold_and_clients_are_reclassified(demo_clients, login_as):
         "/classification/thresholds", {"year": str(year), "value": "0.5", "note": "测试"}
     )
     assert response.status_code == 302
-    with demo_clients.app_context():
+    with book.app_context():
         low = db.session.scalar(
             select(func.count()).where(
                 Client.class_code.in_(["A+", "A", "D", "D-", "E"]), Client.turnover < 0.5
@@ -360,9 +358,9 @@ def test_hq_sets_threshold_and_clients_are_reclassified(demo_clients, login_as):
     assert low >= 0 and high_wrongly_low == 0
 
 
-def test_the_page_prepares_next_years_threshold_with_its_suggestion(demo_clients, login_as):
+def test_the_page_prepares_next_years_threshold_with_its_suggestion(book, login_as):
     next_year = china_today().year + 1
-    with demo_clients.app_context():
+    with book.app_context():
         suggested = classification.suggested_threshold(next_year)
     html = login_as("hq").get("/classification/thresholds").get_data(as_text=True)
     year_input = re.search(r'<input[^>]*name="year"[^>]*>', html).group(0)
@@ -372,7 +370,7 @@ def test_the_page_prepares_next_years_threshold_with_its_suggestion(demo_clients
     assert f"<b>{suggested}</b>" in html
 
 
-def test_branch_head_proposes_and_hq_approves(demo_clients, login_as):
+def test_branch_head_proposes_and_hq_approves(book, login_as):
     head = login_as("branch_head")
     year = date.today().year
     assert (
@@ -391,7 +389,7 @@ def test_branch_head_proposes_and_hq_approves(demo_clients, login_as):
     assert "已批准" in html
 
 
-def test_threshold_value_errors_are_422(demo_clients, login_as):
+def test_threshold_value_errors_are_422(book, login_as):
     response = login_as("hq").post_form(
         "/classification/thresholds", {"year": "2026", "value": "-1"}
     )
@@ -399,11 +397,11 @@ def test_threshold_value_errors_are_422(demo_clients, login_as):
     assert "阈值应为0.01到999之间的数" in response.get_data(as_text=True)
 
 
-def test_opening_the_edit_form_logs_the_full_numbers_it_shows(demo_clients, login_as):
-    c = first_client_of(demo_clients, "mgr1")
+def test_opening_the_edit_form_logs_the_full_numbers_it_shows(book, login_as):
+    c = first_client_of(book, "mgr1")
     html = login_as("manager").get(f"/clients/{c.id}/edit").get_data(as_text=True)
     assert c.id_number in html
-    with demo_clients.app_context():
+    with book.app_context():
         viewed = set(
             db.session.scalars(
                 select(AuditLog.field).where(

@@ -19,14 +19,14 @@ MATRIX = {
 
 
 @pytest.mark.parametrize("path", list(MATRIX))
-def test_access_matrix(demo_clients, login_as, path):
-    with demo_clients.app_context():
+def test_access_matrix(book, login_as, path):
+    with book.app_context():
         ids = {
             "own": first_client_id("mgr1"),
             "colleague": first_client_id("mgr2"),
             "elsewhere": first_client_id("mgr3"),
         }
-    assert wrong_statuses(demo_clients, login_as, {path: MATRIX[path]}, ids) == []
+    assert wrong_statuses(book, login_as, {path: MATRIX[path]}, ids) == []
 
 
 def test_every_get_route_is_in_the_matrix(app):

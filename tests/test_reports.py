@@ -9,6 +9,7 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
+import factories
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -21,6 +22,7 @@ from portal.domain.idcard import mask_mobile
 from portal.extensions import db
 from portal.models import Client, User
 from portal.models.activity import Contact
+from portal.models.audit import acting_as
 from portal.models.client import ClassChange, MonthlyFigure, RelatedPerson
 from portal.services import archive, exports, overview
 
@@ -147,8 +149,8 @@ def add_visits(client: Client, n: int, kind: str = "home") -> None:
 # --------------------------------------------------------------------------- 附件3
 
 
-def test_annex3_pdf_is_the_paper_form_with_the_clients_values(demo_clients, login_as, caplog):
-    with demo_clients.app_context():
+def test_annex3_pdf_is_the_paper_form_with_the_clients_values(book, login_as, caplog):
+    with book.app_context():
         client = first_client("mgr1", Client.id.in_(select(RelatedPerson.client_id)))
         add_visits(client, 3)
         add_visits(client, 2, kind="email")  # not a visit
@@ -185,8 +187,8 @@ def test_annex3_pdf_is_the_paper_form_with_the_clients_values(demo_clients, logi
     assert pdfa_id(response.data) == ("3", "U")
 
 
-def test_annex3_pdf_is_linked_from_the_file_and_scoped(demo_clients, login_as):
-    with demo_clients.app_context():
+def test_annex3_pdf_is_linked_from_the_file_and_scoped(book, login_as):
+    with book.app_context():
         own, other = first_client("mgr1").id, first_client("mgr3").id
     manager = login_as("manager")
     page = manager.get(f"/clients/{own}").get_data(as_text=True)
@@ -198,9 +200,9 @@ def test_annex3_pdf_is_linked_from_the_file_and_scoped(demo_clients, login_as):
 
 
 @pytest.fixture
-def odd_names(demo_clients):
+def odd_names(book):
     """Two clients of mgr1 whose names group under '#' and a second 'A' to sort within."""
-    with demo_clients.app_context():
+    with book.app_context():
         template = first_client("mgr1")
         for n, name in enumerate(("123号客户", "（未知）", "安然", "艾青")):
             db.session.add(
@@ -217,7 +219,7 @@ def odd_names(demo_clients):
                 )
             )
         db.session.commit()
-    return demo_clients
+    return book
 
 
 def test_annex4_groups_by_surname_initial_with_hash_last(odd_names, login_as):
@@ -238,8 +240,8 @@ def test_annex4_groups_by_surname_initial_with_hash_last(odd_names, login_as):
     assert "123号客户" in html and "客户资产（万元）" in html
 
 
-def test_annex4_amounts_are_this_years_commission_and_assets_in_wan(demo_clients):
-    with demo_clients.app_context():
+def test_annex4_amounts_are_this_years_commission_and_assets_in_wan(book):
+    with book.app_context():
         user = db.session.scalar(select(User).where(User.username == "mgr2"))
         summary = archive.annex4(archive.selection_for(user), user)
         row = max(summary.rows, key=lambda r: r.commission_wan)
@@ -260,6 +262,9 @@ def test_annex4_amounts_are_this_years_commission_and_assets_in_wan(demo_clients
 def test_annex4_pdf_has_a_heading_per_letter_and_the_header_on_every_page(
     odd_names, login_as, caplog
 ):
+    with odd_names.app_context(), acting_as("seed"):  # enough rows to fill a second page
+        for n in range(40):
+            factories.client("mgr1", f"王{'甲乙丙丁戊己庚辛壬癸'[n % 10]}{'一二三四'[n // 10]}")
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         response = login_as("manager").get("/archive/annex4.pdf")
     assert response.status_code == 200
@@ -304,8 +309,8 @@ def test_annex4_excel_reads_back_with_numbers_in_number_cells(odd_names, login_a
     assert any(str(r[0]).startswith("填表人：") for r in rows[header:])
 
 
-def test_branch_head_picks_a_manager_or_the_branch_and_nothing_outside(demo_clients, login_as):
-    with demo_clients.app_context():
+def test_branch_head_picks_a_manager_or_the_branch_and_nothing_outside(book, login_as):
+    with book.app_context():
         mgr2 = db.session.scalar(select(User.id).where(User.username == "mgr2"))
         mgr3 = db.session.scalar(select(User.id).where(User.username == "mgr3"))
     head = login_as("branch_head")
@@ -327,9 +332,9 @@ SMALL_BOOK = 5
 
 
 @pytest.fixture
-def small_book(demo_clients):
+def small_book(book):
     """mgr3 keeps 5 clients (the others go to a new colleague, mgr4): batches stay quick."""
-    with demo_clients.app_context():
+    with book.app_context():
         mgr3 = db.session.scalar(select(User).where(User.username == "mgr3"))
         mgr4 = User(
             username="mgr4",
@@ -340,6 +345,9 @@ def small_book(demo_clients):
         )
         db.session.add(mgr4)
         db.session.flush()
+        with acting_as("seed"):
+            for n in range(SMALL_BOOK):
+                factories.client(mgr3, f"赵{'一二三四五'[n]}")
         keep = select(Client.id).where(Client.manager_id == mgr3.id).order_by(Client.id)
         keep = db.session.scalars(keep.limit(SMALL_BOOK)).all()
         db.session.execute(
@@ -348,7 +356,7 @@ def small_book(demo_clients):
             .values(manager_id=mgr4.id)
         )
         db.session.commit()
-    return demo_clients
+    return book
 
 
 @pytest.fixture
@@ -367,8 +375,8 @@ def run_now(app, job_id: str) -> dict:
         return exports.load(job_id)
 
 
-def test_batch_export_runs_to_a_pdfa_of_every_client(demo_clients, mgr3_job, login_as):
-    job = run_now(demo_clients, mgr3_job["id"])
+def test_batch_export_runs_to_a_pdfa_of_every_client(book, mgr3_job, login_as):
+    job = run_now(book, mgr3_job["id"])
     expected = ("done", SMALL_BOOK, SMALL_BOOK, [])
     assert (job["status"], job["done"], job["total"], job["failures"]) == expected
     mgr3 = login_as("mgr3")
@@ -382,7 +390,7 @@ def test_batch_export_runs_to_a_pdfa_of_every_client(demo_clients, mgr3_job, log
     assert cjk_fonts(data)
     text = pdf_text(data)
     assert text.count("客户服务档案表") == SMALL_BOOK
-    with demo_clients.app_context():
+    with book.app_context():
         names = db.session.scalars(
             select(Client.name)
             .join(User, Client.manager_id == User.id)
@@ -394,8 +402,8 @@ def test_batch_export_runs_to_a_pdfa_of_every_client(demo_clients, mgr3_job, log
     assert login_as("hq").get(f"/archive/exports/{job['id']}/download").status_code == 404
 
 
-def test_a_failing_client_is_reported_not_skipped(demo_clients, mgr3_job, login_as, monkeypatch):
-    with demo_clients.app_context():
+def test_a_failing_client_is_reported_not_skipped(book, mgr3_job, login_as, monkeypatch):
+    with book.app_context():
         victim = first_client("mgr3")
         victim_id, victim_name = victim.id, victim.name
     real = archive.annex3_document
@@ -406,7 +414,7 @@ def test_a_failing_client_is_reported_not_skipped(demo_clients, mgr3_job, login_
         return real(forms, *args, **kwargs)
 
     monkeypatch.setattr(archive, "annex3_document", failing)
-    job = run_now(demo_clients, mgr3_job["id"])
+    job = run_now(book, mgr3_job["id"])
     assert job["status"] == "done" and job["done"] == SMALL_BOOK
     assert [(f["client_id"], f["name"]) for f in job["failures"]] == [(victim_id, victim_name)]
     assert "模板数据异常" in job["failures"][0]["error"]
@@ -417,8 +425,8 @@ def test_a_failing_client_is_reported_not_skipped(demo_clients, mgr3_job, login_
     assert "批量导出说明" in text and victim_name.replace(" ", "") in text.split("批量导出说明")[1]
 
 
-def test_an_export_of_nobody_is_refused(demo_clients, login_as, user_id):
-    with demo_clients.app_context():
+def test_an_export_of_nobody_is_refused(book, login_as, user_id):
+    with book.app_context():
         db.session.execute(
             Client.__table__.update()
             .where(Client.manager_id == user_id("mgr2"))
@@ -437,10 +445,10 @@ QUEUES = ["sqlite"] + (["redis"] if os.environ.get("TEST_REDIS_URL") else [])
 
 
 @pytest.fixture(params=QUEUES)
-def consumer(request, demo_clients):
+def consumer(request, book):
     """A real huey consumer (one worker thread) on the test app's queue: its SQLite file, or
     Redis (emptied before and after)."""
-    app = demo_clients
+    app = book
     saved = {key: app.extensions.pop(key) for key in ("huey", "tasks") if key in app.extensions}
     saved_url = app.config["HUEY_URL"]
     if request.param == "redis":
@@ -492,12 +500,12 @@ def test_export_through_the_queue_and_a_consumer_with_htmx_progress(small_book, 
     assert login_as("hq").get(f"/archive/exports/{job_id}/download").status_code == 404
 
 
-def test_job_ids_are_checked_and_old_jobs_are_forgotten(demo_clients, login_as, monkeypatch):
+def test_job_ids_are_checked_and_old_jobs_are_forgotten(book, login_as, monkeypatch):
     manager = login_as("manager")
     assert manager.get("/archive/exports/..%2F..%2Fsecret").status_code == 404
     assert manager.get("/archive/exports/" + "0" * 32).status_code == 404
     monkeypatch.setattr(exports, "KEEP", 2)
-    with demo_clients.test_request_context():
+    with book.test_request_context():
         user = db.session.scalar(select(User).where(User.username == "mgr1"))
         ids = [exports.start(user, archive.selection_for(user))["id"] for _ in range(3)]
         queue.huey().storage.flush_queue()
@@ -508,9 +516,9 @@ def test_job_ids_are_checked_and_old_jobs_are_forgotten(demo_clients, login_as, 
 # --------------------------------------------------------------------------- overview
 
 
-def test_overview_counts_match_the_database_and_link_to_the_list(demo_clients, login_as):
+def test_overview_counts_match_the_database_and_link_to_the_list(book, login_as):
     html = login_as("branch_head").get("/classification/overview").get_data(as_text=True)
-    with demo_clients.app_context():
+    with book.app_context():
         head = db.session.scalar(select(User).where(User.username == "head1"))
         counts = dict(
             db.session.execute(
@@ -529,8 +537,8 @@ def test_overview_counts_match_the_database_and_link_to_the_list(demo_clients, l
     assert "<script" not in html.split("</head>")[1]
 
 
-def test_overview_change_from_last_month_comes_from_class_history(demo_clients):
-    with demo_clients.test_request_context():
+def test_overview_change_from_last_month_comes_from_class_history(book):
+    with book.test_request_context():
         mgr1 = db.session.scalar(select(User).where(User.username == "mgr1"))
         before = utc_start(china_today().replace(day=1)) - timedelta(days=3)
         clients = db.session.scalars(
@@ -573,7 +581,7 @@ def test_overview_change_from_last_month_comes_from_class_history(demo_clients):
         assert by_code["B"].change == by_code["B"].now - 2
 
 
-def test_overview_for_a_manager_chosen_by_hq_and_scope(demo_clients, login_as, user_id):
+def test_overview_for_a_manager_chosen_by_hq_and_scope(book, login_as, user_id):
     hq = login_as("hq")
     html = hq.get(f"/classification/overview?manager={user_id('mgr3')}").get_data(as_text=True)
     assert "赵磊" in html and f"manager={user_id('mgr3')}" in html
@@ -596,12 +604,12 @@ def test_the_queue_backend_follows_huey_url(tmp_path):
         queue.make_huey("ftp://nowhere")
 
 
-def test_excel_never_turns_typed_text_into_a_formula(demo_clients, login_as):
+def test_excel_never_turns_typed_text_into_a_formula(book, login_as):
     import io as _io
 
     from openpyxl import load_workbook
 
-    with demo_clients.app_context():
+    with book.app_context():
         mine = db.session.scalar(
             select(Client)
             .join(User, Client.manager_id == User.id)

@@ -47,8 +47,8 @@ def _finished_job(app) -> str:
 
 
 @pytest.mark.parametrize("path", list(MATRIX))
-def test_access_matrix(demo_clients, login_as, path):
-    with demo_clients.app_context():
+def test_access_matrix(book, login_as, path):
+    with book.app_context():
         users = dict(db.session.execute(select(User.username, User.id)).all())
         branch2 = db.session.scalar(select(User.branch_id).where(User.username == "mgr3"))
         ids = {
@@ -61,8 +61,8 @@ def test_access_matrix(demo_clients, login_as, path):
             "branch2": branch2,
         }
     if "{job}" in path:
-        ids["job"] = _finished_job(demo_clients)
-    assert wrong_statuses(demo_clients, login_as, {path: MATRIX[path]}, ids) == []
+        ids["job"] = _finished_job(book)
+    assert wrong_statuses(book, login_as, {path: MATRIX[path]}, ids) == []
 
 
 def test_every_get_route_is_in_the_matrix(app):
@@ -76,10 +76,10 @@ def test_every_get_route_is_in_the_matrix(app):
             ), rule.rule
 
 
-def test_starting_an_export_needs_a_book_reader(demo_clients, login_as, user_id):
+def test_starting_an_export_needs_a_book_reader(book, login_as, user_id):
     counter = login_as("counter")
     assert counter.post_form("/archive/exports", {}).status_code == 403
     head = login_as("branch_head")
     assert head.post_form("/archive/exports", {"manager": user_id("mgr3")}).status_code == 404
-    anonymous = demo_clients.test_client()
+    anonymous = book.test_client()
     assert anonymous.post_form("/archive/exports", {}).status_code in (302, 400)

@@ -206,10 +206,8 @@ def test_without_a_current_assessment_nothing_may_be_offered(book, fresh):
         assert not verdict.allowed and "请先评估" in verdict.reasons[0]
 
 
-def test_a_new_questionnaire_version_makes_old_assessments_pending(
-    demo_risk, demo_clients, login_as
-):
-    with demo_clients.app_context():
+def test_a_new_questionnaire_version_makes_old_assessments_pending(assessed_book, login_as):
+    with assessed_book.app_context():
         before = db.session.scalar(
             risk.pending(
                 db.session.scalar(select(User).where(User.username == "mgr1"))
@@ -228,9 +226,9 @@ def test_a_new_questionnaire_version_makes_old_assessments_pending(
     assert "第2版" in html
 
 
-def test_pending_lists_only_unassessed_clients_of_the_manager(demo_risk, demo_clients, login_as):
+def test_pending_lists_only_unassessed_clients_of_the_manager(assessed_book, login_as):
     html = login_as("manager").get("/risk/pending").get_data(as_text=True)
-    with demo_clients.app_context():
+    with assessed_book.app_context():
         mgr1 = db.session.scalar(select(User).where(User.username == "mgr1"))
         names = db.session.scalars(
             select(Client.name).where(Client.manager_id == mgr1.id, Client.risk_level.is_(None))
@@ -242,6 +240,7 @@ def test_pending_lists_only_unassessed_clients_of_the_manager(demo_risk, demo_cl
     assert not any(f">{name}</a>" in html for name in others if name not in names)
 
 
+# The demo's book is the subject: its new accounts of today, by name.
 def test_daily_report_lists_todays_accounts_with_scores(demo_risk, demo_clients, login_as, caplog):
     counter = login_as("counter")
     html = counter.get("/risk/daily").get_data(as_text=True)
@@ -318,8 +317,8 @@ def test_assessments_are_audited(book, login_as, fresh):
         assert {"risk_level", "risk_score"} <= fields
 
 
-def test_risk_filter_on_the_client_list(demo_risk, demo_clients, login_as):
+def test_risk_filter_on_the_client_list(assessed_book, login_as):
     html = login_as("hq").get("/clients/?risk=高").get_data(as_text=True)
-    with demo_clients.app_context():
+    with assessed_book.app_context():
         expected = db.session.scalar(select(func.count()).where(Client.risk_level == "高"))
     assert int(re.search(r"共 (\d+) 位客户", html).group(1)) == expected > 0

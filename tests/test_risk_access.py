@@ -33,8 +33,8 @@ def _first_assessment(username: str) -> int:
 
 
 @pytest.mark.parametrize("path", list(MATRIX))
-def test_access_matrix(demo_risk, login_as, path):
-    with demo_risk.app_context():
+def test_access_matrix(assessed_book, login_as, path):
+    with assessed_book.app_context():
         ids = {
             "own": first_client_id("mgr1"),
             "colleague": first_client_id("mgr2"),
@@ -42,7 +42,7 @@ def test_access_matrix(demo_risk, login_as, path):
             "own_a": _first_assessment("mgr1"),
             "elsewhere_a": _first_assessment("mgr3"),
         }
-    assert wrong_statuses(demo_risk, login_as, {path: MATRIX[path]}, ids) == []
+    assert wrong_statuses(assessed_book, login_as, {path: MATRIX[path]}, ids) == []
 
 
 def test_every_get_route_is_in_the_matrix(app):

@@ -47,10 +47,10 @@ def _arg(rule, name):
 
 
 @pytest.mark.parametrize("role", ["manager", "branch_head", "hq", "counter"])
-def test_no_get_route_answers_500_to_garbage(demo_clients, login_as, role):
+def test_no_get_route_answers_500_to_garbage(book, login_as, role):
     client = login_as(role)
     failures = []
-    for url in _urls(demo_clients):
+    for url in _urls(book):
         for i in range(3):  # every key garbled at once, three ways
             query = {key: values[i % len(values)] for key, values in GARBAGE.items()}
             if client.get(url, query_string=query).status_code >= 500:
@@ -68,8 +68,8 @@ def test_no_get_route_answers_500_to_garbage(demo_clients, login_as, role):
         ("opened_on", "0001-01-01", "1900年到2100年"),
     ],
 )
-def test_odd_numbers_and_dates_are_422_not_500(demo_clients, login_as, field, value, message):
-    with demo_clients.app_context():
+def test_odd_numbers_and_dates_are_422_not_500(book, login_as, field, value, message):
+    with book.app_context():
         c = db.session.scalar(
             select(Client)
             .join(User, Client.manager_id == User.id)
@@ -86,8 +86,8 @@ def test_odd_numbers_and_dates_are_422_not_500(demo_clients, login_as, field, va
     assert message in response.get_data(as_text=True)
 
 
-def test_a_month_of_year_zero_is_refused(demo_clients, login_as):
-    with demo_clients.app_context():
+def test_a_month_of_year_zero_is_refused(book, login_as):
+    with book.app_context():
         client_id = db.session.scalar(
             select(Client.id)
             .join(User, Client.manager_id == User.id)
@@ -109,8 +109,8 @@ def test_a_month_of_year_zero_is_refused(demo_clients, login_as):
     assert "1900年到2100年" in response.get_data(as_text=True)
 
 
-def test_history_masks_numbers_for_everyone(demo_clients, login_as):
-    with demo_clients.app_context():
+def test_history_masks_numbers_for_everyone(book, login_as):
+    with book.app_context():
         c = db.session.scalar(select(Client).where(Client.id_type == "resident").limit(1))
         person = db.session.scalar(select(RelatedPerson).limit(1))
         number, mobile, phone = c.id_number, c.mobile, person.phone
@@ -123,7 +123,7 @@ def test_history_masks_numbers_for_everyone(demo_clients, login_as):
 
 
 def test_a_manager_with_clients_keeps_role_and_branch_until_they_are_reassigned(
-    demo_clients, login_as, user_id
+    book, login_as, user_id
 ):
     hq = login_as("hq")
     response = hq.post_form(
