@@ -13,8 +13,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def client_id(demo_clients):
-    with demo_clients.app_context():
+def client_id(book):
+    with book.app_context():
         return db.session.scalar(select(Client.id).where(Client.branch_id == 1).limit(1))
 
 
@@ -32,9 +32,9 @@ def upload_scan(head, client_id, name):
     )
 
 
-def test_pages_pdfs_spreadsheets_and_scans_are_not_stored(demo_clients, login_as, client_id):
+def test_pages_pdfs_spreadsheets_and_scans_are_not_stored(book, login_as, client_id):
     head = login_as("branch_head")
-    with demo_clients.app_context():
+    with book.app_context():
         scan_id = upload_scan(head, client_id, "x.pdf")
     for url in (
         f"/clients/{client_id}",
@@ -54,9 +54,9 @@ def test_https_asks_for_https_from_then_on(client):
     assert "Strict-Transport-Security" not in client.get("/login").headers
 
 
-def test_a_scan_is_downloaded_under_a_name_the_portal_made(demo_clients, login_as, client_id):
+def test_a_scan_is_downloaded_under_a_name_the_portal_made(book, login_as, client_id):
     head = login_as("branch_head")
-    with demo_clients.app_context():
+    with book.app_context():
         scan_id = upload_scan(head, client_id, "报告.html")
     response = head.get(f"/attachments/{scan_id}")
     disposition = response.headers["Content-Disposition"]
