@@ -189,8 +189,15 @@ def _insert_clients(managers) -> list[tuple[int, float, float]]:
     from portal.domain.idcard import build_resident_id
     from portal.extensions import db
     from portal.models import Client
+    from portal.models.client import SORT_KEY_LENGTH
 
-    names_of = cache(lambda name: (surname.initial(name), surname.name_initials(name)[:12]))
+    names_of = cache(
+        lambda name: (
+            surname.initial(name),
+            surname.name_initials(name)[:12],
+            surname.sort_key(name)[:SORT_KEY_LENGTH],
+        )
+    )
     rng = random.Random(SEED)
     surnames = list(COMMON_SURNAMES) * 4 + SPECIAL_SURNAMES
     now = utcnow()
@@ -201,7 +208,7 @@ def _insert_clients(managers) -> list[tuple[int, float, float]]:
         name = rng.choice(surnames) + "".join(
             rng.choice(GIVEN_CHARS) for _ in range(rng.choice((1, 2, 2)))
         )
-        initial, initials = names_of(name)
+        initial, initials, sort_key = names_of(name)
         birthday = date(1945, 1, 1) + timedelta(days=rng.randrange(365 * 58))
         male = rng.random() < 0.5
         mobile = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
@@ -230,6 +237,7 @@ def _insert_clients(managers) -> list[tuple[int, float, float]]:
                 "opened_on": date(2005, 1, 1) + timedelta(days=rng.randrange(365 * 18)),
                 "surname_initial": initial,
                 "name_initials": initials,
+                "name_sort_key": sort_key,
                 "created_at": now,
                 "updated_at": now,
             }

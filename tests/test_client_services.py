@@ -13,7 +13,8 @@ from portal.domain.idcard import build_resident_id, parse_resident_id
 from portal.domain.surname import initial
 from portal.extensions import db
 from portal.models import AuditLog, ClassChange, Client, MonthlyFigure, RiskAssessment, User
-from portal.services import classification, clients, scope
+from portal.services import classification, client_queries, clients, scope
+from portal.services.client_queries import ClientQuery
 
 _numbers = itertools.count(1)
 
@@ -173,6 +174,28 @@ def test_update_client_writes_audit_rows_and_refusals_leave_nothing(org):
         # Unchanged values leave no trace.
         clients.update_client(client, {"name": "欧阳修", "commission_rate": Decimal("0.00025")})
         assert len(audit_rows(client)) == before + 3
+
+
+def test_list_orders_by_pinyin_and_the_key_follows_a_rename(org):
+    with org.app_context():
+        mgr1 = user("mgr1")
+        made = {
+            name: clients.create_client(client_data(name=name), mgr1)
+            for name in ("丁伟", "杜伟", "段伟", "董伟", "邓伟", "单田芳", "邵华", "欧阳修")
+        }
+
+        def listed() -> list[str]:
+            db.session.expire_all()
+            return [c.name for c in client_queries.search(ClientQuery(), mgr1).items]
+
+        assert listed() == ["邓伟", "丁伟", "董伟", "杜伟", "段伟", "欧阳修", "单田芳", "邵华"]
+        clients.update_client(made["段伟"], {"name": "戴伟"})
+        clients.update_client(made["邵华"], {"name": "沙华"})
+        assert listed() == ["戴伟", "邓伟", "丁伟", "董伟", "杜伟", "欧阳修", "沙华", "单田芳"]
+        stored = db.session.scalar(select(Client.name_sort_key).where(Client.name == "戴伟"))
+        assert stored == "dai4wei3 戴伟"
+        # The key is no field of the trail: the rename shows as a change of name only.
+        assert {row.field for row in audit_rows(made["段伟"], "update")} == {"name"}
 
 
 def test_replace_related_persons(org):

@@ -4,6 +4,10 @@ A Chinese name is grouped by its *surname's* reading: compound surnames (欧阳,
 count as one surname and polyphonic characters are read as surnames (单 shàn, 曾 zēng,
 解 xiè, …). Other Hanzi fall back to pypinyin. A name in Latin letters (full-width
 and accented ones included) is grouped by its first letter; anything else by ``#``.
+
+Within a letter, names are ordered by :func:`sort_key`: the pinyin of the whole name with the
+surname read as a surname, syllable by syllable (单田芳 shan4tian2fang1 comes after 邵, not
+with 丹).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 OTHER = "#"
 
@@ -194,6 +198,8 @@ _HANZI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HANZI_RE = re.compile(f"[{_HANZI}]")
 _TOKEN_RE = re.compile(f"([{_HANZI}]+)|([^\\W\\d_{_HANZI}]+)")
 _SEPARATORS = " \t\r\n·・•"
+_LATIN_WORD = "0"
+"""The tone-digit of a word in Latin letters in :func:`sort_key` (below every tone, 1-5)."""
 
 
 def _normalize(name: str) -> str:
@@ -259,3 +265,46 @@ def name_initials(name: str) -> str:
     else:
         head = _text_initials(surname)
     return head + _text_initials(given)
+
+
+def _tone(syllable: str, char: str) -> str:
+    """``syllable`` (a surname's reading of ``char``) with its tone digit, as pypinyin knows it
+    among the readings of ``char`` (a neutral ``5`` only when nothing else fits)."""
+    readings = pinyin(char, style=Style.TONE3, heteronym=True, neutral_tone_with_five=True)[0]
+    fitting = [r for r in readings if r.rstrip("12345") == syllable]
+    return min(fitting, key=lambda r: r.endswith("5"), default=syllable + "5")
+
+
+def _sort_tokens(text: str) -> list[str]:
+    """Pinyin syllables of Hanzi, each ending in its tone (1-5), and Latin words, lower case
+    without accents, each ending in ``0``; digits and other scripts are left out."""
+    tokens: list[str] = []
+    for hanzi, word in _TOKEN_RE.findall(text):
+        if hanzi:
+            tokens += lazy_pinyin(hanzi, style=Style.TONE3, neutral_tone_with_five=True)
+        else:
+            decomposed = unicodedata.normalize("NFKD", word.lower())
+            letters = "".join(c for c in decomposed if c.isascii() and c.isalpha())
+            tokens += [letters + _LATIN_WORD] if letters else []
+    return tokens
+
+
+def sort_key(name: str) -> str:
+    """The order of a client's name within its surname letter: 邓 deng4 < 丁 ding1 < 董 dong3 <
+    杜 du4 < 段 duan4.
+
+    The pinyin of the whole name, the surname read as a surname (单田芳 → ``shan4tian2fang1``,
+    欧阳修 → ``ou1yang2xiu1``), each syllable closed by its tone digit and each Latin word by
+    ``0``; so, compared by code point, names go syllable by syllable (李明 before 李明华,
+    黎 li2 before 李 li3) and a Latin name goes among the Hanzi of its letter (蒋 jiang3 <
+    John ``john0``). A space and the name itself follow, so that names read alike stay together
+    and order by their characters.
+    """
+    text = _normalize(name)
+    surname, given = split_surname(text)
+    if _HANZI_RE.match(surname):
+        simplified = surname.translate(_TO_SIMPLIFIED)
+        head = [_tone(s, c) for s, c in zip(_surname_syllables(surname), simplified, strict=True)]
+    else:
+        head = _sort_tokens(surname)
+    return "".join(head + _sort_tokens(given)) + " " + text

@@ -145,8 +145,9 @@ def _rows_for(obj, action: str) -> list[dict]:
     return rows
 
 
-def record_view(obj, field: str) -> None:
-    """Leave a trace that someone saw a protected value in full (e.g. an ID number)."""
+def record_view(obj, field: str, shown: str | None = None) -> None:
+    """Leave a trace that someone saw a protected value in full (e.g. an ID number); ``shown``
+    says what, where ``field`` is no single column (a form showing several)."""
     user_id, actor, request_id = current_actor()
     db.session.add(
         AuditLog(
@@ -156,6 +157,7 @@ def record_view(obj, field: str) -> None:
             record_id=obj.id,
             action="view",
             field=field,
+            new_value=shown,
             request_id=request_id,
         )
     )

@@ -3,11 +3,11 @@ turnover thresholds of the basic classification (SPEC §2, §3, §6).
 
 Money is ``Numeric`` → ``Decimal`` yuan; months are the ``Date`` of their first day.
 
-The derived columns ``surname_initial``/``name_initials`` (from ``name``) and ``mobile_last4``
-(from ``mobile``) are set whenever the source attribute is set through the ORM; bulk inserts
-(demo data, bench) compute them with the same functions. The figures columns of a client
-(``figures_month`` … ``turnover``) and ``class_code`` are written only by
-:mod:`portal.services.classification`, in set-based SQL.
+The derived columns ``surname_initial``/``name_initials``/``name_sort_key`` (from ``name``) and
+``mobile_last4`` (from ``mobile``) are set whenever the source attribute is set through the ORM;
+bulk inserts (demo data, bench) compute them with the same functions.
+The figures columns of a client (``figures_month`` … ``turnover``) and ``class_code`` are
+written only by :mod:`portal.services.classification`, in set-based SQL.
 
 Search columns (name, name_initials, client_no, fund_account) use the ``C`` collation on
 PostgreSQL, so that ordering and the prefix search ``col >= q AND col < next(q)`` follow code
@@ -79,15 +79,26 @@ index) and a refresh that leaves the indexed figures as they are are HOT updates
 no index, even when nearly every class flips at once."""
 
 
+_NAME_ORDER = ("surname_initial", "name_sort_key", "id")
+"""Columns of :data:`NAME_ORDER`, for its indexes."""
+
+SORT_KEY_LENGTH = 400
+"""Room for :func:`portal.domain.surname.sort_key` of a 40-character name (at most 7 letters
+of pinyin and a tone per character, a space, the name)."""
+
+
 class Client(Audited, db.Model):
     __tablename__ = "clients"
     __audit_label__ = "客户"
-    __audit_ignore__ = frozenset({"surname_initial", "name_initials", "mobile_last4", "updated_at"})
+    __audit_ignore__ = frozenset(
+        {"surname_initial", "name_initials", "name_sort_key", "mobile_last4", "updated_at"}
+    )
     __table_args__ = (
         # The list page: scope (manager or branch) + filter + order, then LIMIT. The default
-        # order is (surname_initial, name, id), the grouping of 附件4/附件7.
-        Index("ix_clients_manager_initial_name", "manager_id", "surname_initial", "name"),
-        Index("ix_clients_branch_initial_name", "branch_id", "surname_initial", "name"),
+        # order is NAME_ORDER, the grouping of 附件4/附件7; with the id in the index a page of
+        # it is read in index order, without a sort.
+        Index("ix_clients_manager_name_order", "manager_id", *_NAME_ORDER),
+        Index("ix_clients_branch_name_order", "branch_id", *_NAME_ORDER),
         # SQLite only: there an UPDATE rewrites just the indexes of the changed columns. On
         # PostgreSQL any index on class_code makes every change of class a non-HOT update that
         # inserts into all of the table's indexes (a reclassification of 100,000 clients took
@@ -99,7 +110,7 @@ class Client(Audited, db.Model):
         Index("ix_clients_branch_assets", "branch_id", "total_assets", postgresql_ops=_DESC),
         Index("ix_clients_branch_opened", "branch_id", "opened_on"),
         Index("ix_clients_branch_client_no", "branch_id", "client_no"),
-        Index("ix_clients_initial_name", "surname_initial", "name"),  # hq
+        Index("ix_clients_name_order", *_NAME_ORDER),  # hq
         Index("ix_clients_total_assets", "total_assets", postgresql_ops=_DESC),  # hq
         Index("ix_clients_opened_on", "opened_on"),  # hq
         # The search box: prefix ranges on name / initials, equality on the mobile's last 4.
@@ -194,6 +205,9 @@ class Client(Audited, db.Model):
     # Derived from name / mobile (see the validators below).
     surname_initial: Mapped[str] = mapped_column(String(1), info={"label": "姓氏首字母"})
     name_initials: Mapped[str] = mapped_column(_collated(12), info={"label": "姓名首字母"})
+    name_sort_key: Mapped[str] = mapped_column(
+        _collated(SORT_KEY_LENGTH), info={"label": "姓名拼音排序"}
+    )
     mobile_last4: Mapped[str] = mapped_column(String(4), default="", info={"label": "手机尾号"})
 
     # Basic classification (SPEC §2), written by services.classification.
@@ -241,6 +255,7 @@ class Client(Audited, db.Model):
         value = (value or "").strip()
         self.surname_initial = surname.initial(value)
         self.name_initials = surname.name_initials(value)[:12]
+        self.name_sort_key = surname.sort_key(value)[:SORT_KEY_LENGTH]
         return value
 
     @validates("mobile")
@@ -262,6 +277,11 @@ class Client(Audited, db.Model):
     def financial_situation(self) -> list[str]:
         """Labels of the checked 综合理财情况 boxes."""
         return [label for field, label in FIN_FIELDS.items() if getattr(self, field)]
+
+
+NAME_ORDER = (Client.surname_initial, Client.name_sort_key, Client.id)
+"""Clients by name: by surname letter, then by the pinyin of the name (SPEC §7), as in the
+list's default order, 附件4 and 附件7. Served by the ``…_name_order`` indexes above."""
 
 
 def preference_string(codes) -> str:

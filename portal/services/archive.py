@@ -31,7 +31,7 @@ from portal.domain import archive as rules
 from portal.domain.beijing import china_today, to_local, utcnow
 from portal.extensions import db
 from portal.models import Branch, Client, User
-from portal.models.client import MonthlyFigure, RelatedPerson
+from portal.models.client import NAME_ORDER, MonthlyFigure, RelatedPerson
 from portal.pdf import ARCHIVE, render_document
 from portal.services import scope
 from portal.services.pii import MASKED_FIELDS
@@ -108,11 +108,12 @@ def selection_for(user: User, branch_id=None, manager_id=None) -> Selection:
 
 
 def client_ids(selection: Selection, user: User) -> list[int]:
-    """The ids of the selected clients the user may see, in 附件4's order (by initial, name)."""
+    """The ids of the selected clients the user may see, in 附件4's order (by initial, then
+    the pinyin of the name)."""
     rows = db.session.execute(
         select(Client.id, Client.surname_initial)
         .where(scope.clause(Client, user), selection.condition())
-        .order_by(Client.surname_initial, Client.name, Client.id)
+        .order_by(*NAME_ORDER)
     ).all()
     return [row.id for row in sorted(rows, key=lambda r: rules.initial_rank(r.surname_initial))]
 
@@ -271,7 +272,7 @@ def annex4(selection: Selection, user: User) -> Annex4:
             Client.remarks,
         )
         .where(condition)
-        .order_by(Client.surname_initial, Client.name, Client.id)
+        .order_by(*NAME_ORDER)
     ).all()
     year = china_today().year
     commissions = commissions_of_year(condition, year)

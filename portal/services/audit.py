@@ -34,6 +34,8 @@ from portal.services.attachments import KINDS as ATTACHMENT_KINDS
 from portal.services.scope import RULES
 
 ACTIONS = {"insert": "新增", "update": "修改", "delete": "删除", "view": "查看完整信息"}
+VIEWS = {"edit_form": "编辑页显示的号码"}
+"""``field`` of a view row that names no column (services.pii) → its label."""
 
 
 @cache
@@ -247,6 +249,8 @@ NAMED = {
 
 def field_label(model: type, field: str) -> str:
     """The Chinese label of a column (``info={"label": ...}``), or its name."""
+    if field in VIEWS:
+        return VIEWS[field]
     column = model.__table__.columns.get(field)
     return column.info.get("label", field) if column is not None else field
 

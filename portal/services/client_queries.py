@@ -15,14 +15,14 @@ from portal.domain.beijing import china_today
 from portal.domain.classification import CLASS_INFO, CLASSES
 from portal.extensions import db
 from portal.models import Client, Contact, User
-from portal.models.client import ClassChange, MonthlyFigure
+from portal.models.client import NAME_ORDER, ClassChange, MonthlyFigure
 from portal.models.risk import RISK_LEVELS
 from portal.services import scope
 
 PAGE_SIZE = 50
 RISK_FILTERS = (*RISK_LEVELS, "none")
 SORTS: dict[str, tuple[str, tuple]] = {
-    "name": ("姓名", (Client.surname_initial, Client.name, Client.id)),
+    "name": ("姓名", NAME_ORDER),
     "client_no": ("客户编号", (Client.client_no,)),
     "-assets": ("总资产（高→低）", (Client.total_assets.desc().nulls_last(), Client.id)),
     "-opened": ("开户日期（新→旧）", (Client.opened_on.desc(), Client.id.desc())),

@@ -23,6 +23,7 @@ from portal.models import (
     VisitEvaluationItem,
     VisitReadiness,
 )
+from portal.models.client import NAME_ORDER
 from portal.services import scope
 from portal.services.records import clean_text, set_changed, use_case
 
@@ -272,9 +273,7 @@ def visit_record(manager: User, first: date | None = None, last: date | None = N
         )
         .order_by(
             (Client.surname_initial == surname.OTHER),
-            Client.surname_initial,
-            Client.name,
-            Client.id,
+            *NAME_ORDER,
             Contact.occurred_at,
             Contact.id,
         )

@@ -3,7 +3,7 @@ client's own manager and branch head, who may show a number in full — and ever
 leaves a trace in the audit log."""
 
 from portal.domain.idcard import mask_id, mask_mobile
-from portal.models import Client, User
+from portal.models import Client, RelatedPerson, User
 from portal.models.audit import record_view
 from portal.services.records import use_case
 
@@ -35,12 +35,23 @@ def reveal(client: Client, field: str) -> str:
     return getattr(client, field) or ""
 
 
+EDIT_FORM = "edit_form"
+"""``field`` of the trail row an opening of the client's edit form leaves."""
+
+
 @use_case
 def record_edit_view(client: Client) -> None:
-    """The edit form shows every number in full: log each one it shows."""
-    for field in MASKED_FIELDS:
-        if getattr(client, field):
-            record_view(client, field)
-    for person in client.related_persons:
-        if person.phone:
-            record_view(person, "phone")
+    """The edit form shows every number in full: one trail row per opening, on the client,
+    naming the numbers it showed (证件号码、手机号码、相关人物 张三 联系电话 …)."""
+    shown = [_label(Client, field) for field in MASKED_FIELDS if getattr(client, field)]
+    shown += [
+        f"{RelatedPerson.__audit_label__} {person.name} {_label(RelatedPerson, 'phone')}"
+        for person in client.related_persons
+        if person.phone
+    ]
+    if shown:
+        record_view(client, EDIT_FORM, "、".join(shown))
+
+
+def _label(model, field: str) -> str:
+    return model.__table__.columns[field].info["label"]

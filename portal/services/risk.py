@@ -23,6 +23,7 @@ from portal.models import (
     RiskDisclosure,
     User,
 )
+from portal.models.client import NAME_ORDER
 from portal.services import attachments, scope
 from portal.services.records import use_case
 
@@ -230,7 +231,7 @@ def daily_new_accounts(branch_id: int, day: date) -> list[DailyRow]:
         .outerjoin(taken, taken.c.client_id == Client.id)
         .outerjoin(RiskAssessment, RiskAssessment.id == taken.c.latest)
         .where(Client.branch_id == branch_id, Client.opened_on == day)
-        .order_by(Client.surname_initial, Client.name)
+        .order_by(*NAME_ORDER)
     ).all()
     return [DailyRow(client, assessment) for client, assessment in rows]
 

@@ -36,23 +36,46 @@ def test_annex3_labels_follow_the_paper_form():
 def test_chart_regions_are_the_eleven_classes_split_at_the_threshold():
     drawn = chart.build([], Decimal("3"))
     assert sorted(r.code for r in drawn.regions) == sorted(CLASSES)
-    threshold_y = drawn.threshold_lines[0].y1
+    threshold_x = drawn.threshold_lines[0].x1
+    assert drawn.threshold_lines[0].x2 == threshold_x  # a vertical line
     by_code = {r.code: r for r in drawn.regions}
     for band in BANDS:
         if band.low != band.high:
-            assert by_code[band.high].y + by_code[band.high].height == pytest.approx(threshold_y)
-            assert by_code[band.low].y == pytest.approx(threshold_y)
-    # Band lines at 1万, 10万, 50万, 100万, 500万, left to right on a log scale.
-    xs = sorted(line.x1 for line in drawn.band_lines)
-    assert [line.label for line in sorted(drawn.band_lines, key=lambda b: b.x1)] == [
+            assert by_code[band.low].x + by_code[band.low].width == pytest.approx(threshold_x)
+            assert by_code[band.high].x == pytest.approx(threshold_x)
+    # Band lines at 1万, 10万, 50万, 100万, 500万, bottom to top on a log scale.
+    ys = sorted((line.y1 for line in drawn.band_lines), reverse=True)
+    assert [line.label for line in sorted(drawn.band_lines, key=lambda b: -b.y1)] == [
         "1万",
         "10万",
         "50万",
         "100万",
         "500万",
     ]
-    decade = xs[1] - xs[0]
-    assert xs[4] - xs[2] == pytest.approx(decade)  # 50万 → 500万 is one decade too
+    decade = ys[0] - ys[1]
+    assert ys[2] - ys[4] == pytest.approx(decade)  # 50万 → 500万 is one decade too
+
+
+def test_chart_follows_art_4_turnover_across_and_assets_up():
+    """Art. 4: 横轴 资产周转率, 纵轴 资产量."""
+    points = [
+        chart.Point(Decimal(20000), Decimal("1"), "E"),
+        chart.Point(Decimal(20000), Decimal("6"), "F"),  # more turnover
+        chart.Point(Decimal(20_000_000), Decimal("1"), "A+"),  # more assets
+    ]
+    drawn = chart.build(points, Decimal("3"))
+    base, busier, richer = drawn.dots
+    assert busier.x > base.x and busier.y == base.y  # turnover: further right
+    assert richer.y < base.y and richer.x == base.x  # assets: higher up
+    x_ticks = [t.label for t in drawn.x_ticks]
+    y_ticks = [t.label for t in sorted(drawn.y_ticks, key=lambda t: -t.at)]
+    assert x_ticks[0] == "0" and x_ticks[-1] == f"{drawn.x_max.normalize():f}"
+    assert y_ticks == ["0.1万", "1万", "10万", "100万", "1000万", "1亿"]
+    assert [t.at for t in drawn.x_ticks] == sorted(t.at for t in drawn.x_ticks)
+    # Every label has its room: the top tick (1亿) sits on the plot's top edge, inside the
+    # picture, with the threshold's label above it and the band labels right of the plot.
+    assert min(t.at for t in drawn.y_ticks) == pytest.approx(drawn.top) and drawn.top >= 20
+    assert drawn.width - drawn.right >= 40 and drawn.left >= 60
 
 
 @pytest.mark.parametrize(
@@ -98,8 +121,8 @@ def test_axis_top_leaves_room_above_the_threshold_and_clamps_outliers():
     points = [chart.Point(Decimal(50000), Decimal(k % 3), "E") for k in range(40)]
     points.append(chart.Point(Decimal(50000), Decimal(500), "F"))
     drawn = chart.build(points, Decimal("3"))
-    assert drawn.y_max == Decimal("10")  # above 2.5 × 3 and the 95th percentile, round
-    assert min(d.y for d in drawn.dots) == pytest.approx(drawn.top)  # 500 drawn at the top
+    assert drawn.x_max == Decimal("10")  # above 2.5 × 3 and the 95th percentile, round
+    assert max(d.x for d in drawn.dots) == pytest.approx(drawn.right)  # 500 at the right edge
     assert chart.wan_label(Decimal(1000)) == "0.1万"
     assert chart.wan_label(Decimal(100_000_000)) == "1亿"
     assert chart.nice_ceiling(Decimal("8.1")) == Decimal(10)

@@ -20,6 +20,7 @@ from portal.extensions import db
 from portal.forms import choices
 from portal.models import Branch, Client
 from portal.models.advice import Advice
+from portal.models.client import NAME_ORDER
 from portal.pdf import pdf_response, render_pdf
 from portal.services import advice as service
 from portal.services import client_queries, scope
@@ -66,9 +67,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @requires("advice.write")
 def new():
-    clients = db.session.scalars(
-        scope.scoped(Client).order_by(Client.surname_initial, Client.name)
-    ).all()
+    clients = db.session.scalars(scope.scoped(Client).order_by(*NAME_ORDER)).all()
     form = AdviceForm()
     form.client_id.choices = choices((c.id, f"{c.name}（{c.fund_account}）") for c in clients)
     if request.method == "GET":

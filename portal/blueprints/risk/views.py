@@ -11,6 +11,7 @@ from portal.domain import questionnaire
 from portal.domain.beijing import china_today
 from portal.extensions import db
 from portal.models import Attachment, Branch, Client, RiskAssessment
+from portal.models.client import NAME_ORDER
 from portal.pdf import pdf_response, render_pdf
 from portal.services import attachments, client_queries, risk, scope
 from portal.services.permissions import requires
@@ -162,9 +163,7 @@ def pending():
     query = client_queries.ClientQuery.from_args(request.args)
     stmt = risk.pending(current_user, query.manager_id)
     total = db.session.scalar(stmt.with_only_columns(func.count(), maintain_column_froms=True))
-    clients = db.session.scalars(
-        stmt.order_by(Client.surname_initial, Client.name).limit(PENDING_SHOWN)
-    ).all()
+    clients = db.session.scalars(stmt.order_by(*NAME_ORDER).limit(PENDING_SHOWN)).all()
     return render_template(
         "risk/pending.html",
         clients=clients,
