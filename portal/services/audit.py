@@ -20,6 +20,7 @@ from sqlalchemy import Column, and_, func, literal, or_, select
 from sqlalchemy.sql.visitors import replacement_traverse
 
 from portal.domain import suitability, supplementary, visits
+from portal.domain.formats import commission
 from portal.domain.idcard import ID_TYPES, mask_mobile
 from portal.extensions import db
 from portal.models import AuditLog, Branch, Client, User
@@ -284,8 +285,6 @@ def _hits(value: str) -> str:
 
 
 def _commission(value: str) -> str:
-    from portal.templating import commission  # the file's own format; templating imports us
-
     try:
         return commission(Decimal(value))
     except InvalidOperation:
