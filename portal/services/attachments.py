@@ -13,8 +13,6 @@ from portal.extensions import db
 from portal.models import Attachment, Client, User
 from portal.models.audit import record_view
 
-KINDS = {"questionnaire": "风险承受力评估调查表", "disclosure": "风险揭示书"}
-
 
 def upload_dir() -> Path:
     return Path(current_app.config["UPLOAD_DIR"])
