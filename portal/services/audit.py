@@ -3,9 +3,9 @@
 The history of a record is its own rows and those of its parts (``__audit_parent__``: a
 client's 相关人物 and 月度数据, a work log's 理财咨询 rows, a visit's self-evaluation and its
 items …), deleted parts included: their rows carry the parent. Values are shown as the forms
-show them: choice codes as their labels, ids of users, branches and clients as names (with the
-id), the commission rate as 万分之…, screening hits as the phrases found. Numbers of people are
-masked (SPEC §8).
+show them, as each column's ``info`` says beside its label (:func:`_info`): choice codes as
+their labels, the commission rate as 万分之…, screening hits as the phrases found; ids of
+users, branches and clients as names (with the id). Numbers of people are masked (SPEC §8).
 """
 
 import ast
@@ -206,9 +206,13 @@ def _info(record_type: str, field: str) -> dict:
     client's file has the logged "显示完整"). ``shown_as``: ``month``, ``commission`` or
     ``screening_hits`` (:data:`SHOWN_AS`). ``names_part``: the field that names a part of a
     record on its parent's history ("相关人物 张三：…")."""
-    model = _audited_models().get(record_type)
-    column = model.__table__.columns.get(field) if model is not None else None
+    column = _column(record_type, field)
     return column.info if column is not None else {}
+
+
+def _column(record_type: str, field: str) -> Column | None:
+    model = _audited_models().get(record_type)
+    return model.__table__.columns.get(field) if model is not None else None
 
 
 def _label(choices, code: str) -> str:
@@ -217,8 +221,7 @@ def _label(choices, code: str) -> str:
 
 
 def _target_table(record_type: str, field: str) -> str | None:
-    model = _audited_models().get(record_type)
-    column = model.__table__.columns.get(field) if model is not None else None
+    column = _column(record_type, field)
     if column is None:
         return None
     for key in column.foreign_keys:
