@@ -8,9 +8,9 @@ each module that owns background work declares it as :class:`Task` values (``TAS
 by the worker's clock at 00:05 Beijing time, that gives the new year's threshold effect on
 1 January. A new kind of job is one more ``Task`` in its module and one more name in
 ``create_app``. The tasks are made on first use (:func:`_queue_of`). Each task runs inside the
-app that registered it, in a request context of its own (templates
-and ``url_for`` work as in a view; no user is logged in: a task acts for the user id it was
-given, through ``services.scope``).
+app that registered it, in a request context of its own (templates and ``url_for`` work as in
+a view; no user is logged in: a task acts for the user id it was given, through
+``services.scope``).
 
 ``flask worker`` runs the consumer (``make run`` starts one beside the web server). Jobs keep
 their state in huey's own key-value storage (:func:`put`, :func:`peek`), so the queue needs no
