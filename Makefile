@@ -1,6 +1,7 @@
 # 客户服务管理门户 — the two commands of the README, and what they stand on.
 #   make run   install everything, upgrade the database, seed the demo, serve on :5000
-#   make test  install everything the tests need too, then run the whole suite
+#   make test  install everything the tests need too, check lint and formatting (ruff), then
+#              run the whole suite
 #              (on SQLite; again on PostgreSQL when TEST_DATABASE_URL is set; the queue
 #              test on Redis too when TEST_REDIS_URL is set)
 
@@ -38,6 +39,7 @@ run: debs-run $(VENV)/.run-installed
 
 test: debs-test $(VENV)/.test-installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	env -u TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL: $$TEST_DATABASE_URL"; \

@@ -138,8 +138,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(advice_bp)
 
     from portal import queue
+    from portal.services import classification, exports
 
-    queue.init_app(app)
+    # Every background task of the app, from the modules that own them.
+    queue.init_app(app, tasks=[*exports.TASKS, *classification.TASKS])
 
 
 def _register_request_hooks(app: Flask) -> None:

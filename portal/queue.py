@@ -1,12 +1,16 @@
 """The background-job queue: huey, on SQLite by default (no server to run), on Redis when
 ``HUEY_URL`` (or ``REDIS_URL``) says so.
 
-One huey instance per app (``app.extensions["huey"]``), its tasks registered on first use
-(:func:`_queue_of`): the batch export, queued by a user, and one daily job, run by the
-worker's clock at 00:05 Beijing time, that gives the new year's threshold effect on 1 January.
-Each task runs inside the app that registered it, in a request context of its own (templates
-and ``url_for`` work as in a view; no user is logged in: a task acts for the user id it was
-given, through ``services.scope``).
+One huey instance per app (``app.extensions["huey"]``). The queue knows no task of its own:
+each module that owns background work declares it as :class:`Task` values (``TASKS``) and
+``create_app`` hands them all to :func:`init_app` — today the batch export
+(``services.exports``), queued by a user, and one daily job (``services.classification``), run
+by the worker's clock at 00:05 Beijing time, that gives the new year's threshold effect on
+1 January. A new kind of job is one more ``Task`` in its module and one more name in
+``create_app``. The tasks are made on first use (:func:`_queue_of`). Each task runs inside the
+app that registered it, in a request context of its own (templates and ``url_for`` work as in
+a view; no user is logged in: a task acts for the user id it was given, through
+``services.scope``).
 
 ``flask worker`` runs the consumer (``make run`` starts one beside the web server). Jobs keep
 their state in huey's own key-value storage (:func:`put`, :func:`peek`), so the queue needs no
@@ -17,6 +21,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -45,10 +51,28 @@ def make_huey(url: str, name: str = NAME) -> Huey:
     raise ValueError(f"HUEY_URL not understood: {url!r} (sqlite:///…, redis://… or memory://)")
 
 
+@dataclass(frozen=True)
+class Task:
+    """A background task: ``function(*args)`` run by a worker inside the app, queued by
+    :func:`enqueue` under ``name``, or, with a ``schedule`` (see :func:`daily_at`), by the
+    worker's clock."""
+
+    name: str
+    function: Callable
+    schedule: crontab | None = None
+
+
 _lock = threading.Lock()
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, tasks: Iterable[Task]) -> None:
+    """Give the app its queue's tasks (made into huey tasks on first use) and ``flask worker``."""
+    registry: dict[str, Task] = {}
+    for task in tasks:
+        if task.name in registry:
+            raise ValueError(f"two background tasks named {task.name!r}")
+        registry[task.name] = task
+    app.extensions["task_registry"] = registry
     app.cli.add_command(worker)
 
 
@@ -57,22 +81,13 @@ def _queue_of(app: Flask) -> Huey:
     job never opens the queue's storage)."""
     with _lock:
         if "huey" not in app.extensions:
-            app.extensions["huey"] = make_huey(app.config["HUEY_URL"])
-            app.extensions["tasks"] = {}
-
-            from portal.services import classification, exports
-
-            register(app, exports.TASK, exports.run_export)
-            register(
-                app,
-                NEW_YEAR_TASK,
-                classification.apply_thresholds_in_force,
-                daily_at(time(0, 5)),
-            )
+            queue = make_huey(app.config["HUEY_URL"])
+            app.extensions["tasks"] = {
+                task.name: _in_app(app, queue, task)
+                for task in app.extensions["task_registry"].values()
+            }
+            app.extensions["huey"] = queue
     return app.extensions["huey"]
-
-
-NEW_YEAR_TASK = "apply_thresholds_in_force"
 
 
 def daily_at(moment: time) -> crontab:
@@ -81,22 +96,19 @@ def daily_at(moment: time) -> crontab:
     return crontab(minute=str(utc.minute), hour=str(utc.hour))
 
 
-def register(app: Flask, name: str, function, schedule=None) -> None:
-    """Make ``function`` a task of the app's queue, run inside the app: queued by
-    :func:`enqueue`, or, with a ``schedule`` (see :func:`daily_at`), by the worker's clock."""
-    huey: Huey = app.extensions["huey"]
+def _in_app(app: Flask, queue: Huey, task: Task):
+    """``task`` as a huey task of ``queue`` that runs inside ``app``."""
 
     def run_in_app(*args):
         # A request context of its own: the templates' context processors (navigation,
         # current_user) and url_for work as they do in a view.
         with app.test_request_context():
-            return function(*args)
+            return task.function(*args)
 
-    run_in_app.__name__ = name
-    if schedule is None:
-        app.extensions["tasks"][name] = huey.task(name=name)(run_in_app)
-    else:
-        app.extensions["tasks"][name] = huey.periodic_task(schedule, name=name)(run_in_app)
+    run_in_app.__name__ = task.name
+    if task.schedule is None:
+        return queue.task(name=task.name)(run_in_app)
+    return queue.periodic_task(task.schedule, name=task.name)(run_in_app)
 
 
 def huey() -> Huey:

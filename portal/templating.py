@@ -1,20 +1,16 @@
-"""Template helpers: the navigation and ``can(action)`` (both read the permission table), time
-display, and rendering with the status codes htmx expects (422 for a form with errors)."""
+"""Template helpers: the navigation and ``can(action)`` (both read the permission table), the
+filters that show money, rates and times (``domain.formats``), and rendering with the status
+codes htmx expects (422 for a form with errors)."""
 
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
 
 from flask import Flask, render_template, request
 from flask_login import current_user
 
-from portal.domain.beijing import to_local
+from portal.domain import formats
 from portal.domain.idcard import mask_mobile
 from portal.models import ROLES, User
 from portal.services.permissions import can, permits
-
-WAN = Decimal(10000)
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -63,30 +59,6 @@ def navigation_for(user: User) -> list[NavItem]:
     return [item for item in NAVIGATION if item.shown_to(user)]
 
 
-def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored naive-UTC timestamp shown in China Standard Time."""
-    if value is None:
-        return ""
-    return to_local(value).strftime(fmt)
-
-
-def money(value: Decimal | None) -> str:
-    """Yuan with thousands separators and two decimals; a dash for no value."""
-    return "—" if value is None else f"{value:,.2f}"
-
-
-def wan(value: Decimal | None) -> str:
-    """Yuan shown in 万元 (ten thousands) with two decimals, as the forms ask."""
-    return "—" if value is None else f"{(value / WAN).quantize(CENT):,.2f}"
-
-
-def commission(rate: Decimal | None) -> str:
-    """A commission rate fraction shown the way the branch says it: 万分之2.5."""
-    if rate is None:
-        return "—"
-    return f"万分之{(rate * WAN).normalize():f}"
-
-
 def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
 
@@ -98,10 +70,8 @@ def render_form(template: str, form, **context):
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters["local_time"] = local_time
-    app.jinja_env.filters["money"] = money
-    app.jinja_env.filters["wan"] = wan
-    app.jinja_env.filters["commission"] = commission
+    for name in ("local_time", "money", "wan", "commission"):
+        app.jinja_env.filters[name] = getattr(formats, name)
     app.jinja_env.filters["mask_phone"] = lambda v: mask_mobile(v) if v else "—"
     app.jinja_env.globals["ROLES"] = ROLES
     app.jinja_env.globals["can"] = can

@@ -342,7 +342,7 @@ def test_a_threshold_set_for_next_year_takes_effect_on_its_first_day(org, monkey
         # The worker's daily job, as the queue registered it, on 1 January.
         monkeypatch.setattr(classification, "china_today", lambda: date(YEAR + 1, 1, 1))
         queue.huey()  # registers the app's tasks
-        org.extensions["tasks"][queue.NEW_YEAR_TASK].call_local()
+        org.extensions["tasks"][classification.NEW_YEAR_TASK].call_local()
         db.session.expire_all()
         assert db.session.get(Client, client.id).class_code == high
         change = db.session.scalars(
@@ -361,5 +361,5 @@ def test_the_daily_job_runs_just_after_midnight_beijing_time(org):
     with org.app_context():
         huey = queue.huey()
     # Beijing 00:05 on 1 January is 16:05 UTC on 31 December (huey's clock is UTC).
-    assert queue.NEW_YEAR_TASK in due(datetime(YEAR, 12, 31, 16, 5))
-    assert queue.NEW_YEAR_TASK not in due(datetime(YEAR + 1, 1, 1, 0, 5))
+    assert classification.NEW_YEAR_TASK in due(datetime(YEAR, 12, 31, 16, 5))
+    assert classification.NEW_YEAR_TASK not in due(datetime(YEAR + 1, 1, 1, 0, 5))

@@ -50,8 +50,12 @@ class Contact(Audited, db.Model):
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), info={"label": "客户"})
     manager_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info={"label": "客户经理"})
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), info={"label": "营业部"})
-    kind: Mapped[str] = mapped_column(String(10), info={"label": "联系方式"})
-    status: Mapped[str] = mapped_column(String(10), default="done", info={"label": "状态"})
+    kind: Mapped[str] = mapped_column(
+        String(10), info={"label": "联系方式", "choices": visits.KINDS}
+    )
+    status: Mapped[str] = mapped_column(
+        String(10), default="done", info={"label": "状态", "choices": visits.STATUSES}
+    )
     planned_at: Mapped[datetime | None] = mapped_column(info={"label": "计划时间"})
     occurred_at: Mapped[datetime | None] = mapped_column(info={"label": "拜访时间"})
     place: Mapped[str] = mapped_column(String(100), default="", info={"label": "拜访地点"})
@@ -133,7 +137,9 @@ class VisitEvaluationItem(Audited, db.Model):
         ForeignKey("visit_evaluations.id", ondelete="CASCADE"), info={"label": "自我评估"}
     )
     position: Mapped[int] = mapped_column(default=0, info={"label": "序号"})
-    aspect: Mapped[str] = mapped_column(String(20), info={"label": "评估内容"})
+    aspect: Mapped[str] = mapped_column(
+        String(20), info={"label": "评估内容", "choices": visits.ASPECTS, "names_part": True}
+    )
     rating: Mapped[str] = mapped_column(String(4), info={"label": "效果评估"})
     went_well: Mapped[str] = mapped_column(Text, default="", info={"label": "这次做的好的地方"})
     to_improve: Mapped[str] = mapped_column(Text, default="", info={"label": "可以改进的地方"})
@@ -229,7 +235,7 @@ class Consultation(Audited, db.Model):
     )
     position: Mapped[int] = mapped_column(default=0, info={"label": "序号"})
     client_id: Mapped[int] = mapped_column(
-        ForeignKey("clients.id"), index=True, info={"label": "客户"}
+        ForeignKey("clients.id"), index=True, info={"label": "客户", "names_part": True}
     )
     summary: Mapped[str] = mapped_column(Text, default="", info={"label": "咨询内容概要"})
 
@@ -271,7 +277,9 @@ class WeeklySummary(Audited, db.Model):
     plan_phone: Mapped[int] = mapped_column(default=0, info={"label": "下周计划·电话拜访"})
     plan_onsite: Mapped[int] = mapped_column(default=0, info={"label": "下周计划·现场拜访"})
     plan_new_client: Mapped[int] = mapped_column(default=0, info={"label": "下周计划·新增客户"})
-    status: Mapped[str] = mapped_column(String(10), default="draft", info={"label": "状态"})
+    status: Mapped[str] = mapped_column(
+        String(10), default="draft", info={"label": "状态", "choices": WEEKLY_STATUSES}
+    )
     submitted_at: Mapped[datetime | None] = mapped_column(info={"label": "提交时间"})
     head_comment: Mapped[str] = mapped_column(Text, default="", info={"label": "营业部点评"})
     commented_by_id: Mapped[int | None] = mapped_column(

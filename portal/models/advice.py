@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.domain import suitability
 from portal.domain.beijing import utcnow
 from portal.extensions import db
 from portal.models.base import Audited
@@ -80,14 +81,18 @@ class Advice(Audited, db.Model):
         String(4), info={"label": "当时风险承受能力"}
     )
     category: Mapped[str] = mapped_column(String(4), info={"label": "投资需求类别"})
-    product_code: Mapped[str] = mapped_column(String(20), info={"label": "涉及产品类别"})
+    product_code: Mapped[str] = mapped_column(
+        String(20), info={"label": "涉及产品类别", "choices": suitability.PRODUCTS}
+    )
     question: Mapped[str] = mapped_column(Text, info={"label": "咨询内容"})
     advice: Mapped[str] = mapped_column(Text, info={"label": "投资建议"})
     remarks: Mapped[str] = mapped_column(Text, default="", info={"label": "备注"})
     # Screening (Art. 59): hits flag the record for the branch head.
-    screening_hits: Mapped[list] = mapped_column(JSON, default=list, info={"label": "筛查结果"})
+    screening_hits: Mapped[list] = mapped_column(
+        JSON, default=list, info={"label": "筛查结果", "shown_as": "screening_hits"}
+    )
     review_state: Mapped[str] = mapped_column(
-        String(10), default="clear", info={"label": "审核状态"}
+        String(10), default="clear", info={"label": "审核状态", "choices": REVIEW_STATES}
     )
     review_comment: Mapped[str] = mapped_column(Text, default="", info={"label": "审核意见"})
     reviewed_by_id: Mapped[int | None] = mapped_column(
@@ -137,7 +142,7 @@ class AdviceFollowUp(Audited, db.Model):
     advice_id: Mapped[int] = mapped_column(
         ForeignKey("advice_records.id"), info={"label": "投资建议"}
     )
-    number: Mapped[int] = mapped_column(info={"label": "跟踪序号"})
+    number: Mapped[int] = mapped_column(info={"label": "跟踪序号", "names_part": True})
     at: Mapped[datetime] = mapped_column(info={"label": "时间"})
     allocation: Mapped[str] = mapped_column(String(200), default="", info={"label": "资金配置"})
     cumulative_gain: Mapped[Decimal | None] = mapped_column(
@@ -145,7 +150,9 @@ class AdviceFollowUp(Audited, db.Model):
     )
     content: Mapped[str] = mapped_column(Text, info={"label": "跟踪服务内容"})
     feedback: Mapped[str] = mapped_column(Text, default="", info={"label": "客户反馈信息"})
-    screening_hits: Mapped[list] = mapped_column(JSON, default=list, info={"label": "筛查结果"})
+    screening_hits: Mapped[list] = mapped_column(
+        JSON, default=list, info={"label": "筛查结果", "shown_as": "screening_hits"}
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     advice: Mapped[Advice] = relationship(back_populates="followups")
@@ -160,7 +167,7 @@ class MonthlyReview(Audited, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), info={"label": "营业部"})
-    month: Mapped[date] = mapped_column(info={"label": "月份"})
+    month: Mapped[date] = mapped_column(info={"label": "月份", "shown_as": "month"})
     held_on: Mapped[date | None] = mapped_column(info={"label": "会议日期"})
     attendees: Mapped[str] = mapped_column(Text, default="", info={"label": "参会人员"})
     minutes: Mapped[str] = mapped_column(Text, default="", info={"label": "会议纪要"})

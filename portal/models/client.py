@@ -31,9 +31,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from portal.domain import surname
+from portal.domain import supplementary, surname
 from portal.domain.beijing import utcnow
 from portal.domain.classification import CLASSES
+from portal.domain.idcard import ID_TYPES
 from portal.extensions import db
 from portal.models.base import Audited, BigId
 from portal.models.org import Branch, User
@@ -144,11 +145,15 @@ class Client(Audited, db.Model):
     fund_account: Mapped[str] = mapped_column(
         _collated(20), unique=True, info={"label": "资金帐号"}
     )
-    id_type: Mapped[str] = mapped_column(String(12), default="resident", info={"label": "证件类型"})
-    id_number: Mapped[str] = mapped_column(String(32), info={"label": "证件号码"})
+    id_type: Mapped[str] = mapped_column(
+        String(12), default="resident", info={"label": "证件类型", "choices": dict(ID_TYPES)}
+    )
+    id_number: Mapped[str] = mapped_column(String(32), info={"label": "证件号码", "masked": True})
     birthday: Mapped[date | None] = mapped_column(info={"label": "生日"})
     occupation: Mapped[str] = mapped_column(String(60), default="", info={"label": "职业地位"})
-    commission_rate: Mapped[Decimal | None] = mapped_column(Numeric(8, 6), info={"label": "佣金率"})
+    commission_rate: Mapped[Decimal | None] = mapped_column(
+        Numeric(8, 6), info={"label": "佣金率", "shown_as": "commission"}
+    )
     stock_value: Mapped[Decimal | None] = mapped_column(_money(), info={"label": "股票市值"})
     total_assets: Mapped[Decimal | None] = mapped_column(_money(), info={"label": "客户总资产"})
 
@@ -166,10 +171,16 @@ class Client(Audited, db.Model):
 
     home_address: Mapped[str] = mapped_column(String(200), default="", info={"label": "家庭地址"})
     work_address: Mapped[str] = mapped_column(String(200), default="", info={"label": "单位地址"})
-    home_phone: Mapped[str] = mapped_column(String(20), default="", info={"label": "住宅电话"})
+    home_phone: Mapped[str] = mapped_column(
+        String(20), default="", info={"label": "住宅电话", "masked": True}
+    )
     home_postcode: Mapped[str] = mapped_column(String(6), default="", info={"label": "住宅邮编"})
-    work_phone: Mapped[str] = mapped_column(String(20), default="", info={"label": "公司电话"})
-    mobile: Mapped[str] = mapped_column(String(11), default="", info={"label": "手机号码"})
+    work_phone: Mapped[str] = mapped_column(
+        String(20), default="", info={"label": "公司电话", "masked": True}
+    )
+    mobile: Mapped[str] = mapped_column(
+        String(11), default="", info={"label": "手机号码", "masked": True}
+    )
     email: Mapped[str] = mapped_column(String(120), default="", info={"label": "电子邮箱"})
     meeting_place: Mapped[str] = mapped_column(
         String(10), default="", info={"label": "最佳面谈地点"}
@@ -190,11 +201,23 @@ class Client(Audited, db.Model):
     )
 
     # Supplementary classifications (SPEC §3); codes of domain.supplementary.
-    habit: Mapped[str | None] = mapped_column(String(1), info={"label": "操作习惯"})
-    value_class: Mapped[str | None] = mapped_column(String(1), info={"label": "客户价值"})
-    decision_style: Mapped[str | None] = mapped_column(String(1), info={"label": "投资决策风格"})
+    habit: Mapped[str | None] = mapped_column(
+        String(1), info={"label": "操作习惯", "choices": supplementary.HABITS}
+    )
+    value_class: Mapped[str | None] = mapped_column(
+        String(1), info={"label": "客户价值", "choices": supplementary.VALUE_CLASSES}
+    )
+    decision_style: Mapped[str | None] = mapped_column(
+        String(1), info={"label": "投资决策风格", "choices": supplementary.DECISION_STYLES}
+    )
     product_preferences: Mapped[str] = mapped_column(
-        String(12), default="", info={"label": "投资产品偏好"}
+        String(12),
+        default="",
+        info={
+            "label": "投资产品偏好",
+            "choices": supplementary.PRODUCT_PREFERENCES,
+            "several": True,
+        },
     )
 
     # Both indexed as the leading column of the composite indexes above.
@@ -219,7 +242,9 @@ class Client(Audited, db.Model):
     avg_assets_12m: Mapped[Decimal | None] = mapped_column(
         _money(), info={"label": "近12个月日均总资产"}
     )
-    figures_month: Mapped[date | None] = mapped_column(info={"label": "最新数据月份"})
+    figures_month: Mapped[date | None] = mapped_column(
+        info={"label": "最新数据月份", "shown_as": "month"}
+    )
 
     # Risk tolerance (SPEC §4): set only from a completed questionnaire (services.risk).
     risk_level: Mapped[str | None] = mapped_column(String(4), info={"label": "风险承受能力"})
@@ -311,8 +336,10 @@ class RelatedPerson(Audited, db.Model):
         ForeignKey("clients.id", ondelete="CASCADE"), index=True, info={"label": "客户"}
     )
     position: Mapped[int] = mapped_column(default=0, info={"label": "序号"})
-    name: Mapped[str] = mapped_column(String(40), info={"label": "姓名"})
-    phone: Mapped[str] = mapped_column(String(20), default="", info={"label": "联系电话"})
+    name: Mapped[str] = mapped_column(String(40), info={"label": "姓名", "names_part": True})
+    phone: Mapped[str] = mapped_column(
+        String(20), default="", info={"label": "联系电话", "masked": True}
+    )
     relation: Mapped[str] = mapped_column(String(20), default="", info={"label": "关系"})
     influence: Mapped[str] = mapped_column(String(20), default="", info={"label": "影响力"})
     style: Mapped[str] = mapped_column(String(40), default="", info={"label": "风格"})
@@ -335,7 +362,9 @@ class MonthlyFigure(Audited, db.Model):
     client_id: Mapped[int] = mapped_column(
         ForeignKey("clients.id", ondelete="CASCADE"), info={"label": "客户"}
     )
-    month: Mapped[date] = mapped_column(Date, info={"label": "月份"})
+    month: Mapped[date] = mapped_column(
+        Date, info={"label": "月份", "shown_as": "month", "names_part": True}
+    )
     avg_assets: Mapped[Decimal] = mapped_column(_money(), info={"label": "月日均总资产"})
     end_assets: Mapped[Decimal] = mapped_column(_money(), info={"label": "月末总资产"})
     end_stock_value: Mapped[Decimal] = mapped_column(
@@ -391,7 +420,9 @@ class TurnoverThreshold(Audited, db.Model):
     branch_id: Mapped[int | None] = mapped_column(
         ForeignKey("branches.id"), info={"label": "营业部"}
     )
-    status: Mapped[str] = mapped_column(String(10), default="approved", info={"label": "状态"})
+    status: Mapped[str] = mapped_column(
+        String(10), default="approved", info={"label": "状态", "choices": THRESHOLD_STATUSES}
+    )
     note: Mapped[str] = mapped_column(String(200), default="", info={"label": "说明"})
     set_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info={"label": "设定人"})
     set_at: Mapped[datetime] = mapped_column(default=utcnow, info={"label": "设定时间"})

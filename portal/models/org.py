@@ -53,7 +53,7 @@ class User(Audited, UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(40), unique=True, info={"label": "用户名"})
     display_name: Mapped[str] = mapped_column(String(40), info={"label": "姓名"})
     phone: Mapped[str] = mapped_column(String(20), default="", info={"label": "手机号码"})
-    role: Mapped[str] = mapped_column(String(20), info={"label": "角色"})
+    role: Mapped[str] = mapped_column(String(20), info={"label": "角色", "choices": ROLES})
     branch_id: Mapped[int | None] = mapped_column(
         ForeignKey("branches.id"), index=True, info={"label": "所属营业部"}
     )

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.domain import suitability
 from portal.domain.beijing import utcnow
 from portal.extensions import db
 from portal.models.base import Audited
@@ -13,6 +14,10 @@ from portal.models.client import Client
 from portal.models.org import User
 
 RISK_LEVELS = ("极低", "低", "中", "高")
+
+
+SCAN_KINDS = {"questionnaire": "风险承受力评估调查表", "disclosure": "风险揭示书"}
+"""What a scanned attachment is of."""
 
 
 class QuestionnaireVersion(db.Model):
@@ -46,8 +51,10 @@ class Attachment(Audited, db.Model):
     client_id: Mapped[int] = mapped_column(
         ForeignKey("clients.id"), index=True, info={"label": "客户"}
     )
-    kind: Mapped[str] = mapped_column(String(20), info={"label": "类别"})
-    original_name: Mapped[str] = mapped_column(String(200), info={"label": "原文件名"})
+    kind: Mapped[str] = mapped_column(String(20), info={"label": "类别", "choices": SCAN_KINDS})
+    original_name: Mapped[str] = mapped_column(
+        String(200), info={"label": "原文件名", "names_part": True}
+    )
     stored_name: Mapped[str] = mapped_column(String(64), unique=True, info={"label": "存储名"})
     content_type: Mapped[str] = mapped_column(String(40), info={"label": "文件类型"})
     size: Mapped[int] = mapped_column(info={"label": "大小（字节）"})
@@ -81,7 +88,9 @@ class RiskAssessment(Audited, db.Model):
     answers: Mapped[dict] = mapped_column(JSON, info={"label": "答案"})
     total: Mapped[int] = mapped_column(info={"label": "总分"})
     level: Mapped[str] = mapped_column(String(4), info={"label": "风险承受能力"})
-    taken_at: Mapped[datetime] = mapped_column(default=utcnow, info={"label": "评估时间"})
+    taken_at: Mapped[datetime] = mapped_column(
+        default=utcnow, info={"label": "评估时间", "names_part": True}
+    )
     at_opening: Mapped[bool] = mapped_column(default=False, info={"label": "开户时评估"})
     entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info={"label": "录入人"})
     scan_id: Mapped[int | None] = mapped_column(
@@ -105,7 +114,10 @@ class RiskDisclosure(Audited, db.Model):
     client_id: Mapped[int] = mapped_column(
         ForeignKey("clients.id"), index=True, info={"label": "客户"}
     )
-    kind: Mapped[str] = mapped_column(String(20), info={"label": "揭示书类别"})
+    kind: Mapped[str] = mapped_column(
+        String(20),
+        info={"label": "揭示书类别", "choices": suitability.DISCLOSURE_TYPES, "names_part": True},
+    )
     signed_on: Mapped[date] = mapped_column(info={"label": "签署日期"})
     scan_id: Mapped[int | None] = mapped_column(
         ForeignKey("attachments.id"), info={"label": "扫描件"}

@@ -14,8 +14,6 @@ from portal.models import Attachment, Client, User
 from portal.models.audit import record_view
 from portal.services.records import use_case
 
-KINDS = {"questionnaire": "风险承受力评估调查表", "disclosure": "风险揭示书"}
-
 
 def upload_dir() -> Path:
     return Path(current_app.config["UPLOAD_DIR"])

@@ -3,9 +3,9 @@
 The history of a record is its own rows and those of its parts (``__audit_parent__``: a
 client's 相关人物 and 月度数据, a work log's 理财咨询 rows, a visit's self-evaluation and its
 items …), deleted parts included: their rows carry the parent. Values are shown as the forms
-show them: choice codes as their labels, ids of users, branches and clients as names (with the
-id), the commission rate as 万分之…, screening hits as the phrases found. Numbers of people are
-masked (SPEC §8).
+show them, as each column's ``info`` says beside its label (:func:`_info`): choice codes as
+their labels, the commission rate as 万分之…, screening hits as the phrases found; ids of
+users, branches and clients as names (with the id). Numbers of people are masked (SPEC §8).
 """
 
 import ast
@@ -19,18 +19,13 @@ from functools import cache
 from sqlalchemy import Column, and_, func, literal, or_, select
 from sqlalchemy.sql.visitors import replacement_traverse
 
-from portal.domain import suitability, supplementary, visits
-from portal.domain.idcard import ID_TYPES, mask_mobile
+from portal.domain.formats import commission
+from portal.domain.idcard import mask_mobile
 from portal.extensions import db
 from portal.models import AuditLog, Branch, Client, User
-from portal.models.activity import WEEKLY_STATUSES
-from portal.models.advice import REVIEW_STATES
 from portal.models.audit import SECRET
 from portal.models.base import Audited
-from portal.models.client import THRESHOLD_STATUSES
-from portal.models.org import ROLES
 from portal.services import scope
-from portal.services.attachments import KINDS as ATTACHMENT_KINDS
 from portal.services.scope import RULES
 
 ACTIONS = {"insert": "新增", "update": "修改", "delete": "删除", "view": "查看完整信息"}
@@ -190,55 +185,6 @@ def deleted_record_visible(model: type, record_id: int) -> bool:
 # --- how values are shown --------------------------------------------------------------------
 
 
-def _labels(choices) -> dict[str, str]:
-    return {code: choice.label for code, choice in choices.items()}
-
-
-CHOICES: dict[tuple[str, str], dict[str, str]] = {
-    ("clients", "id_type"): dict(ID_TYPES),
-    ("clients", "habit"): _labels(supplementary.HABITS),
-    ("clients", "value_class"): _labels(supplementary.VALUE_CLASSES),
-    ("clients", "decision_style"): _labels(supplementary.DECISION_STYLES),
-    ("users", "role"): ROLES,
-    ("turnover_thresholds", "status"): THRESHOLD_STATUSES,
-    ("contacts", "kind"): visits.KINDS,
-    ("contacts", "status"): visits.STATUSES,
-    ("visit_evaluation_items", "aspect"): visits.ASPECTS,
-    ("weekly_summaries", "status"): WEEKLY_STATUSES,
-    ("advice_records", "review_state"): REVIEW_STATES,
-    ("advice_records", "product_code"): {
-        code: product.label for code, product in suitability.PRODUCTS.items()
-    },
-    ("risk_disclosures", "kind"): suitability.DISCLOSURE_TYPES,
-    ("attachments", "kind"): ATTACHMENT_KINDS,
-}
-"""Columns holding a code → the labels of its choices (the models' and domain's own)."""
-
-MULTI_CHOICES = {("clients", "product_preferences"): _labels(supplementary.PRODUCT_PREFERENCES)}
-"""Columns holding several codes in one string."""
-
-MONTHS = {("clients", "figures_month"), ("client_monthly_figures", "month")}
-MONTHS |= {("advice_monthly_reviews", "month")}
-
-# Numbers masked on the history page as everywhere else (SPEC §8): the trail keeps them whole,
-# the page shows them masked; the client's file has the logged "显示完整".
-MASKED_IN_HISTORY = {
-    "clients": {"id_number", "mobile", "home_phone", "work_phone"},
-    "client_related_persons": {"phone"},
-}
-
-PART_TITLES = {
-    "client_related_persons": "name",
-    "client_monthly_figures": "month",
-    "work_log_consultations": "client_id",
-    "visit_evaluation_items": "aspect",
-    "attachments": "original_name",
-    "risk_assessments": "taken_at",
-    "risk_disclosures": "kind",
-    "advice_followups": "number",
-}
-"""The field naming a part of a record on its parent's history ("相关人物 张三：…")."""
-
 NAMED = {
     "users": (User, lambda user: user.display_name),
     "branches": (Branch, lambda branch: branch.name),
@@ -255,9 +201,31 @@ def field_label(model: type, field: str) -> str:
     return column.info.get("label", field) if column is not None else field
 
 
-def _target_table(record_type: str, field: str) -> str | None:
+def _info(record_type: str, field: str) -> dict:
+    """What the model says of a column beside its label (``info``), for showing its values:
+
+    ``choices``: its codes' labels (code → label, or → a choice with a ``label``); with
+    ``several``, the value holds several codes in one string. ``masked``: a number of a person,
+    shown masked (SPEC §8: the trail keeps it whole, the page masks it as everywhere else; the
+    client's file has the logged "显示完整"). ``shown_as``: ``month``, ``commission`` or
+    ``screening_hits`` (:data:`SHOWN_AS`). ``names_part``: the field that names a part of a
+    record on its parent's history ("相关人物 张三：…")."""
+    column = _column(record_type, field)
+    return column.info if column is not None else {}
+
+
+def _column(record_type: str, field: str) -> Column | None:
     model = _audited_models().get(record_type)
-    column = model.__table__.columns.get(field) if model is not None else None
+    return model.__table__.columns.get(field) if model is not None else None
+
+
+def _label(choices, code: str) -> str:
+    label = choices.get(code, code)
+    return getattr(label, "label", label)
+
+
+def _target_table(record_type: str, field: str) -> str | None:
+    column = _column(record_type, field)
     if column is None:
         return None
     for key in column.foreign_keys:
@@ -288,12 +256,14 @@ def _hits(value: str) -> str:
 
 
 def _commission(value: str) -> str:
-    from portal.templating import commission  # the file's own format; templating imports us
-
     try:
         return commission(Decimal(value))
     except InvalidOperation:
         return value
+
+
+SHOWN_AS = {"month": lambda value: value[:7], "commission": _commission, "screening_hits": _hits}
+"""How a stored value is shown, by the kind its column's ``info["shown_as"]`` names."""
 
 
 class _Shower:
@@ -318,20 +288,15 @@ class _Shower:
     def value(self, record_type: str, field: str, value: str | None) -> str | None:
         if value is None or value == SECRET:
             return value
-        key = (record_type, field)
-        if field in MASKED_IN_HISTORY.get(record_type, ()):
+        info = _info(record_type, field)
+        if info.get("masked"):
             return mask_mobile(value)
-        if key in CHOICES:
-            return CHOICES[key].get(value, value)
-        if key in MULTI_CHOICES:
-            labels = MULTI_CHOICES[key]
-            return "、".join(labels.get(code, code) for code in value) or "无"
-        if key in MONTHS:
-            return value[:7]
-        if field == "commission_rate":
-            return _commission(value)
-        if field == "screening_hits":
-            return _hits(value)
+        if "choices" in info and info.get("several"):
+            return "、".join(_label(info["choices"], code) for code in value) or "无"
+        if "choices" in info:
+            return _label(info["choices"], value)
+        if "shown_as" in info:
+            return SHOWN_AS[info["shown_as"]](value)
         target = _target_table(record_type, field)
         if target is not None and value.isdigit():
             name = self.names.get((target, int(value)))
@@ -362,7 +327,7 @@ def _part_titles(entries: list[AuditLog], shower: _Shower) -> dict[tuple[str, in
     """The name of each part on the page, from its trail (its last known value)."""
     titles = {}
     for entry in sorted(entries, key=lambda e: e.id):
-        if PART_TITLES.get(entry.record_type) != entry.field:
+        if not _info(entry.record_type, entry.field).get("names_part"):
             continue
         value = entry.new_value if entry.new_value is not None else entry.old_value
         if value is not None:

@@ -19,7 +19,7 @@ a future year takes effect at the first reclassification in that year.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -43,6 +43,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import ColumnElement
 
+from portal import queue
 from portal.domain import classification as rules
 from portal.domain.beijing import china_today, utcnow
 from portal.extensions import db
@@ -196,6 +197,12 @@ def apply_thresholds_in_force() -> int:
     """
     changed = reclassify(None, cause=CAUSE_NEW_YEAR)
     return changed
+
+
+NEW_YEAR_TASK = "apply_thresholds_in_force"
+
+TASKS = (queue.Task(NEW_YEAR_TASK, apply_thresholds_in_force, queue.daily_at(time(0, 5))),)
+"""The background tasks of this module, given to the queue by ``create_app``: the daily job."""
 
 
 def _threshold_value(value) -> Decimal:

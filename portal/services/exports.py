@@ -168,6 +168,10 @@ def run_export(job_id: str) -> None:
         _save(job)
 
 
+TASKS = (queue.Task(TASK, run_export),)
+"""The background tasks of this module, given to the queue by ``create_app``."""
+
+
 def _run(job: Job) -> None:
     user = db.session.get(User, job["user_id"])
     if user is None or not user.active:
