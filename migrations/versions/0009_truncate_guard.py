@@ -1,7 +1,7 @@
 """PostgreSQL refuses TRUNCATE of the audit trail, and of advice within its two years
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-04 21:00:00
 
 The row triggers of 0001 (append-only ``audit_log``) and 0005 (two-year retention of advice)
@@ -17,7 +17,7 @@ which suspends ordinary triggers for that session only.
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
