@@ -25,14 +25,19 @@ KNOWN = {
     + ": total_assets DESC NULLS LAST in the database, plain in the model",
     ("postgresql", "add_index", "ix_clients_total_assets"): MIGRATION_0006
     + ": the same index, seen from the model's side",
+    ("sqlite", "modify_default", "clients.name_sort_key"): "migration 0008 adds the column with "
+    "the default '' that ADD COLUMN … NOT NULL needs; SQLite cannot drop a default without "
+    "rebuilding the table, which would lose the table's triggers (PostgreSQL drops it)",
 }
 """Differences the comparison reports though models and migrations agree, each with why:
-(dialect, operation, index name). 0006's fillfactor is a storage parameter Alembic does not
-compare."""
+(dialect, operation, index name or table.column). 0006's fillfactor is a storage parameter
+Alembic does not compare."""
 
 
 def _key(dialect: str, difference) -> tuple:
     operation, *rest = difference if isinstance(difference, tuple) else difference[0]
+    if operation.startswith("modify_"):  # (schema, table, column, …): a column's attribute
+        return dialect, operation, f"{rest[1]}.{rest[2]}"
     name = getattr(rest[0], "name", None) if rest else None
     return dialect, operation, name
 
