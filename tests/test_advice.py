@@ -9,7 +9,14 @@ from pypdf import PdfReader
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from portal.domain.beijing import china_today, to_local, utc_start, utcnow
+from portal.domain.beijing import (
+    china_today,
+    month_end,
+    month_start,
+    to_local,
+    utc_start,
+    utcnow,
+)
 from portal.extensions import db
 from portal.models import Client, User
 from portal.models.advice import Advice, AdviceFollowUp, DailyAdviceSummary
@@ -50,6 +57,16 @@ def advice_form(client_id, **overrides):
         "advice": "建议继续持有，跌破二十日均线减仓。",
         "remarks": "",
     } | overrides
+
+
+def last_month() -> date:
+    """The month before this one: its meeting may be signed today (its month end has come)."""
+    return month_start(month_start(china_today()) - timedelta(days=1))
+
+
+def in_last_month() -> str:
+    """A time on the last day of last month, as the browser's datetime-local input sends it."""
+    return f"{month_end(last_month())}T10:00"
 
 
 def record_id(response) -> int:
@@ -218,12 +235,13 @@ def test_a_returned_advice_once_corrected_waits_for_the_head(demo_clients, login
 
 def test_the_month_is_not_signed_off_over_flagged_advice(demo_clients, login_as, assessed):
     manager = login_as("manager")
+    given = {"given_at": in_last_month()}
     flagged = record_id(
-        manager.post_form("/advice/new", advice_form(assessed[0], advice="收益我们平分。"))
+        manager.post_form("/advice/new", advice_form(assessed[0], advice="收益我们平分。", **given))
     )
-    record_id(manager.post_form("/advice/new", advice_form(assessed[0])))
+    record_id(manager.post_form("/advice/new", advice_form(assessed[0], **given)))
     head = login_as("branch_head")
-    month = china_today().strftime("%Y-%m")
+    month = last_month().strftime("%Y-%m")
     meeting = {
         "held_on": str(china_today()),
         "attendees": "王建国、李明",
@@ -237,13 +255,13 @@ def test_the_month_is_not_signed_off_over_flagged_advice(demo_clients, login_as,
     assert "本月还有1条待审核的投资建议，请先审核后再签署。" in html
     assert "逐条回顾本月投资建议。" in html  # the saved record is shown, nothing lost
     with demo_clients.app_context():
-        review_record = service.get_review(1, china_today().replace(day=1))
+        review_record = service.get_review(1, last_month())
         assert review_record.signed_off_at is None
         assert review_record.minutes == "逐条回顾本月投资建议。"
     head.post_form(f"/advice/{flagged}/review", {"action": "return", "comment": "删除分成表述"})
     assert head.post_form(f"/advice/review/sign?month={month}").status_code == 302
     with demo_clients.app_context():
-        assert service.get_review(1, china_today().replace(day=1)).signed_off_at is not None
+        assert service.get_review(1, last_month()).signed_off_at is not None
 
 
 def test_a_followup_cannot_be_dated_before_its_advice(demo_clients, login_as, assessed):
@@ -371,9 +389,11 @@ def test_weekly_summary_counts_a_known_week(demo_clients, login_as, assessed):
 
 def test_sign_off_then_changes_need_a_reason_and_are_marked(demo_clients, login_as, assessed):
     manager = login_as("manager")
-    advice_id = record_id(manager.post_form("/advice/new", advice_form(assessed[0])))
+    advice_id = record_id(
+        manager.post_form("/advice/new", advice_form(assessed[0], given_at=in_last_month()))
+    )
     head = login_as("branch_head")
-    month = china_today().strftime("%Y-%m")
+    month = last_month().strftime("%Y-%m")
     refused = head.post_form(f"/advice/review/sign?month={month}")
     assert refused.status_code == 302  # nothing to sign yet: said in a flash message
     meeting = {
@@ -407,9 +427,7 @@ def test_sign_off_then_changes_need_a_reason_and_are_marked(demo_clients, login_
     minutes_locked = head.post_form(f"/advice/review?month={month}", {"minutes": "改写"})
     assert minutes_locked.status_code == 302
     with demo_clients.app_context():
-        assert (
-            service.get_review(1, china_today().replace(day=1)).minutes == "逐条回顾本月投资建议。"
-        )
+        assert service.get_review(1, last_month()).minutes == "逐条回顾本月投资建议。"
 
 
 def test_managers_never_see_each_others_advice(demo_clients, login_as, assessed):
