@@ -79,6 +79,7 @@ class ReviewForm(Form):
     action = SelectField(
         "审核",
         choices=choices([("", "请选择审核结果"), ("clear", "审核通过"), ("return", "退回修改")]),
+        default="",
         validators=[DataRequired(message="请选择审核结果：审核通过或退回修改。")],
     )
     comment = TextAreaField("审核意见", validators=[max_length(2000)])
