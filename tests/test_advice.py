@@ -576,7 +576,12 @@ def test_the_meeting_is_signed_at_month_end_once_held(demo_clients, login_as):
     hold_meeting(head, month)
     assert head.post_form(f"/advice/review/sign?month={month}").status_code == 302
     with demo_clients.app_context():
-        assert service.get_review(1, last_month()).signed_off_at is not None
+        signed_at = service.get_review(1, last_month()).signed_off_at
+        assert signed_at is not None
+    again = head.post_form(f"/advice/review/sign?month={month}")  # e.g. a second click
+    assert again.status_code == 422 and "会议记录已签署" in again.get_data(as_text=True)
+    with demo_clients.app_context():
+        assert service.get_review(1, last_month()).signed_off_at == signed_at
         assert service.get_review(1, month_start(month_end(china_today()) + timedelta(days=1)))
         state = service.meeting_state(1)
         assert state.month <= month_start(china_today())

@@ -344,7 +344,11 @@ def sign():
             return render_template(
                 "advice/monthly.html", form=form, sign_errors=error.reasons, **context
             ), 422
-        flash("会议记录已签署。此后修改本月投资建议须填写原因，并标记为签署后修改。", "success")
+        flash(
+            "会议记录已签署。此后修改该月的投资建议须填写修改原因，并标记为签署后修改；"
+            "跟踪服务不受影响。",
+            "success",
+        )
     return redirect(url_for("advice.monthly", month=f"{month:%Y-%m}"))
 
 
