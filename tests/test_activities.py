@@ -341,6 +341,37 @@ def test_work_log_refuses_other_clients_and_non_working_days(org, ids, login_as)
             worklogs.save_log(user("head1"), DAY, {}, [])
 
 
+def test_a_log_may_be_written_on_a_weekend_or_holiday_with_work(org, ids, login_as):
+    sunday, holiday = date(2024, 10, 20), date(2024, 10, 3)  # a Sunday; 国庆节
+    with org.app_context():
+        visit(db.session.get(Client, ids["own"]), datetime(2024, 10, 20, 20, 30), kind="phone")
+        visit(db.session.get(Client, ids["own2"]), datetime(2024, 10, 3, 9, 0), kind="sms")
+        assert worklogs.log_writable(user("mgr1"), sunday)
+        assert not worklogs.log_writable(user("mgr1"), date(2024, 10, 19))  # no contacts
+        assert not worklogs.log_writable(user("mgr2"), sunday)  # mgr1's work, not mgr2's
+    mgr1 = login_as("mgr1")
+    page = mgr1.get("/work/logs?month=2024-10").get_data(as_text=True)
+    assert (
+        'href="/work/logs/2024-10-20/edit"' in page and 'href="/work/logs/2024-10-03/edit"' in page
+    )
+    assert 'href="/work/logs/2024-10-19/edit"' not in page
+    assert mgr1.get("/work/logs/2024-10-20/edit").status_code == 200
+    saved = mgr1.post_form("/work/logs/2024-10-20/edit", {"insights": "晚间电话回访"})
+    assert saved.status_code == 302
+    refused = mgr1.post_form("/work/logs/2024-10-19/edit", {"insights": "周六"})
+    assert refused.status_code == 302 and refused.headers["Location"].endswith("/work/logs")
+    with org.app_context():
+        assert worklogs.log_of(ids["mgr1"], sunday).insights == "晚间电话回访"
+        assert worklogs.log_of(ids["mgr1"], date(2024, 10, 19)) is None
+        with pytest.raises(ValueError, match="不是工作日"):
+            worklogs.save_log(user("mgr2"), sunday, {}, [])
+        month = worklogs.month_of(user("mgr1"), date(2024, 10, 1))
+        working = [d for d in month.days if d.workday]
+        assert month.due == len(working) == 19  # only working days are due (12 Oct 调休)
+        assert month.written == 1 and month.missing == 19  # the Sunday's log is extra
+        assert holiday in {d.day for d in month.days if d.writable and not d.workday}
+
+
 # ------------------------------------------------------------------------ weekly summary
 
 

@@ -9,7 +9,14 @@ from pypdf import PdfReader
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from portal.domain.beijing import china_today, to_local, utc_start, utcnow
+from portal.domain.beijing import (
+    china_today,
+    month_end,
+    month_start,
+    to_local,
+    utc_start,
+    utcnow,
+)
 from portal.extensions import db
 from portal.models import Client, User
 from portal.models.advice import Advice, AdviceFollowUp, DailyAdviceSummary
@@ -50,6 +57,16 @@ def advice_form(client_id, **overrides):
         "advice": "建议继续持有，跌破二十日均线减仓。",
         "remarks": "",
     } | overrides
+
+
+def last_month() -> date:
+    """The month before this one: its meeting may be signed today (its month end has come)."""
+    return month_start(month_start(china_today()) - timedelta(days=1))
+
+
+def in_last_month() -> str:
+    """A time on the last day of last month, as the browser's datetime-local input sends it."""
+    return f"{month_end(last_month())}T10:00"
 
 
 def record_id(response) -> int:
@@ -218,12 +235,13 @@ def test_a_returned_advice_once_corrected_waits_for_the_head(book, login_as, ass
 
 def test_the_month_is_not_signed_off_over_flagged_advice(book, login_as, assessed):
     manager = login_as("manager")
+    given = {"given_at": in_last_month()}
     flagged = record_id(
-        manager.post_form("/advice/new", advice_form(assessed[0], advice="收益我们平分。"))
+        manager.post_form("/advice/new", advice_form(assessed[0], advice="收益我们平分。", **given))
     )
-    record_id(manager.post_form("/advice/new", advice_form(assessed[0])))
+    record_id(manager.post_form("/advice/new", advice_form(assessed[0], **given)))
     head = login_as("branch_head")
-    month = china_today().strftime("%Y-%m")
+    month = last_month().strftime("%Y-%m")
     meeting = {
         "held_on": str(china_today()),
         "attendees": "王建国、李明",
@@ -237,13 +255,13 @@ def test_the_month_is_not_signed_off_over_flagged_advice(book, login_as, assesse
     assert "本月还有1条待审核的投资建议，请先审核后再签署。" in html
     assert "逐条回顾本月投资建议。" in html  # the saved record is shown, nothing lost
     with book.app_context():
-        review_record = service.get_review(1, china_today().replace(day=1))
+        review_record = service.get_review(1, last_month())
         assert review_record.signed_off_at is None
         assert review_record.minutes == "逐条回顾本月投资建议。"
     head.post_form(f"/advice/{flagged}/review", {"action": "return", "comment": "删除分成表述"})
     assert head.post_form(f"/advice/review/sign?month={month}").status_code == 302
     with book.app_context():
-        assert service.get_review(1, china_today().replace(day=1)).signed_off_at is not None
+        assert service.get_review(1, last_month()).signed_off_at is not None
 
 
 def test_a_followup_cannot_be_dated_before_its_advice(book, login_as, assessed):
@@ -371,9 +389,11 @@ def test_weekly_summary_counts_a_known_week(book, login_as, assessed):
 
 def test_sign_off_then_changes_need_a_reason_and_are_marked(book, login_as, assessed):
     manager = login_as("manager")
-    advice_id = record_id(manager.post_form("/advice/new", advice_form(assessed[0])))
+    advice_id = record_id(
+        manager.post_form("/advice/new", advice_form(assessed[0], given_at=in_last_month()))
+    )
     head = login_as("branch_head")
-    month = china_today().strftime("%Y-%m")
+    month = last_month().strftime("%Y-%m")
     refused = head.post_form(f"/advice/review/sign?month={month}")
     assert refused.status_code == 302  # nothing to sign yet: said in a flash message
     meeting = {
@@ -407,9 +427,7 @@ def test_sign_off_then_changes_need_a_reason_and_are_marked(book, login_as, asse
     minutes_locked = head.post_form(f"/advice/review?month={month}", {"minutes": "改写"})
     assert minutes_locked.status_code == 302
     with book.app_context():
-        assert (
-            service.get_review(1, china_today().replace(day=1)).minutes == "逐条回顾本月投资建议。"
-        )
+        assert service.get_review(1, last_month()).minutes == "逐条回顾本月投资建议。"
 
 
 def test_managers_never_see_each_others_advice(book, login_as, assessed):
@@ -513,3 +531,153 @@ def test_the_clients_file_lists_its_advice(book, login_as, assessed):
     assert f"/advice/{advice_id}" not in login_as("counter").get(
         f"/clients/{assessed[0]}"
     ).get_data(as_text=True)
+
+
+# ------------------------------------------------------------- the month-end meeting
+
+
+def hold_meeting(head, month: str, **values):
+    meeting = {
+        "held_on": str(china_today()),
+        "attendees": "王建国、李明",
+        "minutes": "逐条回顾该月投资建议。",
+        "decisions": "",
+    }
+    return head.post_form(f"/advice/review?month={month}", meeting | values)
+
+
+def sign_last_month(login_as) -> str:
+    head = login_as("branch_head")
+    month = last_month().strftime("%Y-%m")
+    hold_meeting(head, month)
+    assert head.post_form(f"/advice/review/sign?month={month}").status_code == 302
+    return month
+
+
+def test_the_meeting_is_signed_at_month_end_once_held(book, login_as):
+    head = login_as("branch_head")
+    early = month_start(month_end(china_today()) + timedelta(days=1)).strftime("%Y-%m")
+    hold_meeting(head, early)
+    page = head.get(f"/advice/review?month={early}").get_data(as_text=True)
+    assert "会议召开并填写纪要后可以签署" in page and 'action="/advice/review/sign' not in page
+    refused = head.post_form(f"/advice/review/sign?month={early}")
+    assert refused.status_code == 422
+    assert "例会在月末召开" in refused.get_data(as_text=True)
+    month = last_month().strftime("%Y-%m")
+    hold_meeting(head, month, minutes="")  # the date but no minutes: not held yet
+    page = head.get(f"/advice/review?month={month}").get_data(as_text=True)
+    assert "签署将锁定" in page and "此后修改该月的投资建议须填写修改原因" in page
+    refused = head.post_form(f"/advice/review/sign?month={month}")
+    assert refused.status_code == 422
+    assert "请先填写会议日期和会议纪要，再签署" in refused.get_data(as_text=True)
+    hold_meeting(head, month)
+    assert head.post_form(f"/advice/review/sign?month={month}").status_code == 302
+    with book.app_context():
+        signed_at = service.get_review(1, last_month()).signed_off_at
+        assert signed_at is not None
+    again = head.post_form(f"/advice/review/sign?month={month}")  # e.g. a second click
+    assert again.status_code == 422 and "会议记录已签署" in again.get_data(as_text=True)
+    with book.app_context():
+        assert service.get_review(1, last_month()).signed_off_at == signed_at
+        assert service.get_review(1, month_start(month_end(china_today()) + timedelta(days=1)))
+        state = service.meeting_state(1)
+        assert state.month <= month_start(china_today())
+        assert state.signed == (state.month == last_month())
+
+
+def test_followups_after_sign_off_need_no_reason(book, login_as, assessed):
+    manager = login_as("manager")
+    advice_id = record_id(
+        manager.post_form("/advice/new", advice_form(assessed[0], given_at=in_last_month()))
+    )
+    sign_last_month(login_as)
+    page = manager.get(f"/advice/{advice_id}").get_data(as_text=True)
+    assert "修改原因" not in page
+    response = manager.post_form(
+        f"/advice/{advice_id}/followups", {"at": local(1), "content": "继续持有"}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with book.app_context():
+        record = db.session.get(Advice, advice_id)
+        assert [f.content for f in record.followups] == ["继续持有"]
+        assert not record.changed_after_signoff
+
+
+def test_advice_into_a_signed_month_asks_for_a_reason_not_suitability(
+    book, login_as, assessed
+):
+    sign_last_month(login_as)
+    manager = login_as("manager")
+    today = manager.post_form("/advice/new", advice_form(assessed[0]))
+    assert today.status_code == 302  # dated today: the open month, no reason asked
+    late = advice_form(assessed[0], given_at=in_last_month())
+    refused = manager.post_form("/advice/new", late)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "的投资咨询例会已签署，补记该月的投资建议须填写修改原因" in html
+    assert "适当性" not in html and "第八条" not in html
+    assert "手里的股票要不要卖？" in html  # nothing typed is lost
+    unsuitable = manager.post_form("/advice/new", advice_form(assessed[1], given_at=local()))
+    html = unsuitable.get_data(as_text=True)
+    assert unsuitable.status_code == 422 and "适当性" in html and "修改原因须" not in html
+    ok = manager.post_form("/advice/new", late | {"reason": "月末拜访后补记"})
+    assert ok.status_code == 302
+    with book.app_context():
+        record = db.session.get(Advice, record_id(ok))
+        assert record.changed_after_signoff and record.change_reason == "月末拜访后补记"
+        assert not db.session.get(Advice, record_id(today)).changed_after_signoff
+
+
+def test_a_change_after_sign_off_says_the_month_is_signed(book, login_as, assessed):
+    manager = login_as("manager")
+    advice_id = record_id(
+        manager.post_form("/advice/new", advice_form(assessed[0], given_at=in_last_month()))
+    )
+    form = manager.get(f"/advice/{advice_id}/edit").get_data(as_text=True)
+    assert "修改原因" not in form  # not signed yet: nothing to give
+    sign_last_month(login_as)
+    form = manager.get(f"/advice/{advice_id}/edit").get_data(as_text=True)
+    assert "投资咨询例会已于" in form and "修改原因" in form
+    refused = manager.post_form(f"/advice/{advice_id}/edit", CORRECTION | {"advice": "减仓。"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert f"{last_month():%Y年%m月}的投资咨询例会已签署，修改该月的投资建议须填写修改原因" in html
+    assert "适当性" not in html
+
+
+def test_the_heads_review_has_no_preselected_decision(book, login_as, assessed):
+    manager = login_as("manager")
+    advice_id = record_id(
+        manager.post_form("/advice/new", advice_form(assessed[0], advice="收益我们平分。"))
+    )
+    head = login_as("branch_head")
+    page = head.get(f"/advice/{advice_id}").get_data(as_text=True)
+    select_html = re.search(r'<select[^>]*name="action".*?</select>', page, re.S).group(0)
+    assert re.findall(r"<option[^>]*selected[^>]*>([^<]*)<", select_html) == ["请选择审核结果"]
+    refused = head.post_form(f"/advice/{advice_id}/review", {"action": "", "comment": "看过"})
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "请选择审核结果：审核通过或退回修改。" in html and "看过" in html
+    with book.app_context():
+        assert db.session.get(Advice, advice_id).review_state == "flagged"
+
+
+def test_annex9_prints_a_review_not_yet_through(book, login_as, assessed):
+    manager = login_as("manager")
+    flagged = record_id(
+        manager.post_form("/advice/new", advice_form(assessed[0], advice="收益我们平分。"))
+    )
+    clean = record_id(manager.post_form("/advice/new", advice_form(assessed[0])))
+
+    def printed(advice_id: int) -> str:
+        response = manager.get(f"/advice/{advice_id}.pdf")
+        assert response.mimetype == "application/pdf"
+        return "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+
+    assert "审核状态：待审核" in printed(flagged)
+    assert "审核状态" not in printed(clean)
+    head = login_as("branch_head")
+    head.post_form(f"/advice/{flagged}/review", {"action": "return", "comment": "删除分成表述"})
+    assert "审核状态：已退回（删除分成表述）" in printed(flagged)
+    head.post_form(f"/advice/{flagged}/review", {"action": "clear", "comment": "已核实"})
+    assert "审核状态" not in printed(flagged)

@@ -17,6 +17,7 @@ from activity_data import DAY, WEEK, setup_branch, user
 from answers import HIGHEST
 from werkzeug.routing import RequestRedirect
 
+from portal.domain import review
 from portal.domain.beijing import china_today
 from portal.extensions import db
 from portal.models import ROLES, Client, Contact, TurnoverThreshold
@@ -181,8 +182,8 @@ BUTTONS: dict[str, list[Button]] = {
 
 def _records() -> dict:
     """mgr1's clients (one assessed 高, one never assessed), a done and a planned home visit,
-    a work log and a submitted weekly summary, an advice record, this month's meeting minutes
-    of the branch, and head1's proposal of a threshold."""
+    a work log and a submitted weekly summary, an advice record, the meeting minutes of the
+    branch's month due for its meeting, and head1's proposal of a threshold."""
     ids = setup_branch() | {"day": DAY, "week": WEEK, "month": f"{DAY:%Y-%m}"}
     mgr1 = user("mgr1")
     ids["mgr2"] = user("mgr2").id
@@ -195,7 +196,7 @@ def _records() -> dict:
     weekly.save_summary(mgr1, WEEK, {"summary": "总结"}, submit=True)
     data = {"category": "个股", "product_code": "stock", "question": "要不要卖？"}
     ids["advice"] = advice.record_advice(own, data | {"advice": "继续持有。"}, mgr1).id
-    month = advice.month_start(china_today())
+    month = review.due_month(china_today())
     advice.save_review(own.branch_id, month, {"held_on": china_today(), "attendees": "全体"})
     head = user("head1")
     ids["proposal"] = classification.propose_threshold(

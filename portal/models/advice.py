@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.domain import suitability
+from portal.domain import review, suitability
 from portal.domain.beijing import utcnow
 from portal.extensions import db
 from portal.models.base import Audited
@@ -117,6 +117,16 @@ class Advice(Audited, db.Model):
         return REVIEW_STATES[self.review_state]
 
     @property
+    def print_state(self) -> str | None:
+        """What 附件9 must show of a review not yet through (待审核, or 已退回 with the head's
+        comment); ``None`` for advice never flagged or cleared by the head."""
+        if self.review_state == "flagged":
+            return "待审核（营业部总经理尚未审核通过）"
+        if self.review_state == "returned":
+            return f"已退回（{self.review_comment}）" if self.review_comment else "已退回"
+        return None
+
+    @property
     def awaiting_recheck(self) -> bool:
         """Returned, corrected by the manager (nothing flagged any more), and waiting for the
         head to look again."""
@@ -179,3 +189,15 @@ class MonthlyReview(Audited, db.Model):
 
     branch: Mapped[Branch] = relationship()
     signed_off_by: Mapped[User | None] = relationship()
+
+    @property
+    def signable_from(self) -> date:
+        """The month's last working day: the meeting comes at month end (Art. 61)."""
+        return review.signable_from(self.month)
+
+    def sign_refusals(self, today: date) -> list[str]:
+        """Why the record may not be signed ``today`` (empty: it may, as far as the month and
+        the meeting go; the service also waits for the month's flagged advice)."""
+        if self.signed_off_at is not None:
+            return ["会议记录已签署"]
+        return review.sign_refusals(self.month, today, self.held_on, self.minutes or "")

@@ -6,8 +6,10 @@ the weekly consulting summary (附件10) and the branch's monthly review.
 - Screening: the text is screened (``domain.screening``); a hit does not block saving, it
   flags the record for the branch head, who clears it or sends it back with a comment.
 - Retention: nothing here is deleted within two years of its date (the database refuses too).
-- Sign-off: once the month's review is signed off, a change to that month's advice needs a
-  reason and is marked as made after sign-off.
+- Sign-off (Art. 61 每月末召开例会, ``domain.review``): a month is signed from its last working
+  day on, once its meeting is held. After that, a change to that month's advice (or advice
+  recorded late into it) needs a reason and is marked as made after sign-off; follow-ups are
+  dated when made and need none.
 """
 
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.domain import consulting, screening
+from portal.domain import review as review_rules
 from portal.domain.beijing import (
     china_today,
     local_date,
@@ -151,11 +154,16 @@ def signed_off(branch_id: int, day: date) -> MonthlyReview | None:
     return review if review is not None and review.signed_off_at is not None else None
 
 
-def _after_signoff(advice: Advice, reason: str | None) -> None:
-    if signed_off(advice.branch_id, local_date(advice.given_at)):
+def _after_signoff(advice: Advice, reason: str | None, *, late: bool = False) -> None:
+    """A change to the advice of a signed month (``late``: new advice dated into it) needs a
+    reason, and is marked as made after sign-off."""
+    day = local_date(advice.given_at)
+    if signed_off(advice.branch_id, day):
         if not (reason or "").strip():
+            what = "补记该月的投资建议" if late else "修改该月的投资建议"
             raise AdviceRefused(
-                ["本月投资咨询例会已签署，修改本月的投资建议须填写修改原因"], field="reason"
+                [f"{day:%Y年%m月}的投资咨询例会已签署，{what}须填写修改原因，并将标记为签署后修改"],
+                field="reason",
             )
         advice.changed_after_signoff = True
         advice.change_reason = reason.strip()
@@ -181,7 +189,7 @@ def record_advice(client: Client, data: dict, user: User, reason: str | None = N
         remarks=(data.get("remarks") or "").strip(),
         screening_hits=[],
     )
-    _after_signoff(advice, reason)
+    _after_signoff(advice, reason, late=True)
     db.session.add(advice)
     _rescreen(advice)
     return advice
@@ -203,16 +211,14 @@ def correct_advice(advice: Advice, data: dict, user: User, reason: str | None = 
 
 
 @use_case
-def add_followup(
-    advice: Advice, data: dict, user: User, reason: str | None = None
-) -> AdviceFollowUp:
+def add_followup(advice: Advice, data: dict, user: User) -> AdviceFollowUp:
+    """A follow-up is dated when it is made; the month's sign-off does not concern it."""
     if len(advice.followups) >= 3:
         raise AdviceRefused(["每条投资建议最多记录三次跟踪服务（跟踪服务一、二、三）"])
     at = data.get("at") or utcnow()
     if at < advice.given_at:
         shown = to_local(advice.given_at).strftime("%Y-%m-%d %H:%M")
         raise AdviceRefused([f"跟踪服务的时间不能早于投资建议的时间（{shown}）。"], field="at")
-    _after_signoff(advice, reason)
     followup = AdviceFollowUp(
         advice=advice,
         number=len(advice.followups) + 1,
@@ -405,15 +411,38 @@ def awaiting_review(branch_id: int, month: date) -> int:
 
 @use_case
 def sign_off(review_record: MonthlyReview, user: User) -> None:
-    """The head signs the month's meeting record, once every flagged advice is reviewed."""
+    """The head signs the month's meeting record: from the month's last working day on, once
+    the meeting is held and every flagged advice is reviewed."""
     if user.role != "branch_head" or user.branch_id != review_record.branch_id:
         raise PermissionError("只有本营业部总经理可以签署")
-    if not review_record.minutes.strip() or review_record.held_on is None:
-        raise AdviceRefused(["请先填写会议日期和会议纪要，再签署"])
-    if review_record.held_on > china_today():
-        raise AdviceRefused([f"会议日期（{review_record.held_on}）还未到，会议召开后才能签署"])
+    refusals = review_record.sign_refusals(china_today())
+    if refusals:
+        raise AdviceRefused(refusals)
     waiting = awaiting_review(review_record.branch_id, review_record.month)
     if waiting:
         raise AdviceRefused([f"本月还有{waiting}条待审核的投资建议，请先审核后再签署。"])
     review_record.signed_off_by_id = user.id
     review_record.signed_off_at = utcnow()
+
+
+@dataclass(frozen=True)
+class MeetingState:
+    """Where a branch stands with the meeting due today (for to-do lists)."""
+
+    month: date
+    signable_from: date
+    held: bool
+    signed: bool
+
+
+def meeting_state(branch_id: int, today: date | None = None) -> MeetingState:
+    """The branch's meeting of the month due ``today`` (``domain.review.due_month``): held
+    (date and minutes recorded)? signed?"""
+    month = review_rules.due_month(today or china_today())
+    record = get_review(branch_id, month)
+    return MeetingState(
+        month=month,
+        signable_from=review_rules.signable_from(month),
+        held=bool(record and record.held_on and (record.minutes or "").strip()),
+        signed=bool(record and record.signed_off_at),
+    )

@@ -1,4 +1,7 @@
-"""The daily work log (附件2 工作日志记录表; Art. 51–54): one per manager per working day.
+"""The daily work log (附件2 工作日志记录表; Art. 51–54): one per manager per day with work.
+
+Every working day is due a log. A weekend or holiday on which the manager logged contacts may
+have one too (Art. 51 expects evening and 7×24 work); it is never due.
 
 客户服务（次/天） counts the manager's done contacts of the day — every kind, e-mail and SMS
 included (``domain.visits``); 理财咨询（次/天） counts the day's consultation rows; 产品销售
@@ -27,7 +30,8 @@ SALES_LIMIT = Decimal("99999999.99")
 
 @use_case
 def save_log(manager: User, day: date, data: dict, consultations: list[dict]) -> WorkLog:
-    """Write (or rewrite) the manager's log of ``day``, a working day not in the future.
+    """Write (or rewrite) the manager's log of ``day``, a day not in the future on which
+    a log may be written (``log_writable``).
 
     ``data``: the texts of ``LOG_TEXT`` and ``product_sales`` (万元, Decimal);
     ``consultations``: rows of ``client_id`` (one of the manager's clients) and ``summary``;
@@ -36,8 +40,8 @@ def save_log(manager: User, day: date, data: dict, consultations: list[dict]) ->
         raise PermissionError("工作日志由客户经理本人填写")
     if day > china_today():
         raise ValueError("不能填写未来日期的工作日志")
-    if not workdays.is_workday(day):
-        raise ValueError(f"{day} 不是工作日")
+    if not log_writable(manager, day):
+        raise ValueError(f"{day} 不是工作日，当天也没有登记已完成的联系，不能填写工作日志")
     sales = data.get("product_sales")
     sales = Decimal("0") if sales in (None, "") else _decimal(sales)
     if not Decimal("0") <= sales <= SALES_LIMIT:
@@ -85,6 +89,19 @@ def _decimal(value) -> Decimal:
     if not result.is_finite():
         raise ValueError(f"无效的数值：{value}")
     return result
+
+
+def may_write_on(day: date, today: date, contacts_done: int) -> bool:
+    """A log may be written for a day up to today that is a working day, or a weekend or
+    holiday with work: at least one contact done that day."""
+    return day <= today and (workdays.is_workday(day) or contacts_done > 0)
+
+
+def log_writable(user: User, day: date) -> bool:
+    """Whether ``user`` may write their own work log of ``day``."""
+    if user.role != "manager":
+        return False
+    return may_write_on(day, china_today(), service_counts(user.id, day, day).get(day, 0))
 
 
 # --------------------------------------------------------------------------- reading
@@ -142,6 +159,11 @@ class DaySheet:
         return len(self.contacts)
 
     @property
+    def writable(self) -> bool:
+        """Whether the manager may write the day's log (``may_write_on``)."""
+        return may_write_on(self.day, china_today(), self.services)
+
+    @property
     def consultations(self) -> int:
         return len(self.log.consultations) if self.log else 0
 
@@ -167,6 +189,8 @@ class MonthDay:
     log: WorkLog | None
     services: int
     consultations: int
+    writable: bool
+    """A log may be written for the day (``may_write_on``)."""
 
 
 @dataclass
@@ -180,8 +204,15 @@ class Month:
 
     @property
     def due(self) -> int:
+        """Working days up to today: only they are due a log."""
         today = china_today()
         return sum(1 for d in self.days if d.workday and d.day <= today)
+
+    @property
+    def missing(self) -> int:
+        """Working days up to today without a log."""
+        today = china_today()
+        return sum(1 for d in self.days if d.workday and d.day <= today and not d.log)
 
 
 def month_of(manager: User, first: date) -> Month:
@@ -210,7 +241,7 @@ def month_of(manager: User, first: date) -> Month:
         .all()
     )
     services = service_counts(manager.id, first, last)
-    month = Month(first)
+    month, today = Month(first), china_today()
     day = last
     while day >= first:
         month.days.append(
@@ -220,6 +251,7 @@ def month_of(manager: User, first: date) -> Month:
                 logs.get(day),
                 services.get(day, 0),
                 consultations.get(day, 0),
+                may_write_on(day, today, services.get(day, 0)),
             )
         )
         day -= date.resolution

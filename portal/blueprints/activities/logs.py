@@ -9,7 +9,6 @@ from portal.args import int_arg, month_arg
 from portal.blueprints.activities import bp
 from portal.blueprints.activities.contacts import chosen_manager, manager_or_404, parse_day
 from portal.blueprints.activities.forms import ConsultationForm, WorkLogForm
-from portal.domain import workdays
 from portal.domain.beijing import china_today, month_start
 from portal.pdf import pdf_response, render_pdf
 from portal.services import client_queries, worklogs
@@ -51,10 +50,11 @@ def log(manager_id: int, day: str):
 @bp.route("/logs/<day>/edit", methods=["GET", "POST"])
 @requires("logs.write")
 def edit_log(day: str):
-    """The manager writes (or corrects) their own log of a working day."""
+    """The manager writes (or corrects) their own log of a working day, or of a weekend or
+    holiday on which they logged contacts."""
     day = day_or_404(day)
-    if day > china_today() or not workdays.is_workday(day):
-        flash(f"{day} 不是可以填写日志的工作日。", "error")
+    if not worklogs.log_writable(current_user, day):
+        flash(f"{day} 不能填写日志：日志按工作日填写，休息日须当天登记过已完成的联系。", "error")
         return redirect(url_for("activities.logs"))
     sheet = worklogs.day_sheet(current_user, day)
     clients = worklogs.own_clients(current_user)

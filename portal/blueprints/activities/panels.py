@@ -48,5 +48,6 @@ def manager_day(user: User) -> dict:
         "workday": workdays.is_workday(today),
         "contacts": contacts.today_for(user, today),
         "log_written": worklogs.written_today(user),
+        "log_writable": worklogs.log_writable(user, today),
         "week": weekly.week_of(user, workdays.week_start(today), with_contents=False),
     }

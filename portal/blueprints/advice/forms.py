@@ -7,7 +7,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from portal.domain import suitability
 from portal.domain.beijing import china_now
@@ -47,7 +47,7 @@ class AdviceForm(Form):
     question = TextAreaField("咨询内容", validators=[required("咨询内容"), max_length(4000)])
     advice = TextAreaField("投资建议", validators=[required("投资建议"), max_length(4000)])
     remarks = TextAreaField("备注", validators=[max_length(2000)])
-    reason = StringField("修改原因（本月例会已签署时必填）", validators=[max_length(500)])
+    reason = StringField("修改原因（补记例会已签署月份的建议时必填）", validators=[max_length(500)])
 
 
 class CorrectionForm(Form):
@@ -55,7 +55,7 @@ class CorrectionForm(Form):
     question = TextAreaField("咨询内容", validators=[required("咨询内容"), max_length(4000)])
     advice = TextAreaField("投资建议", validators=[required("投资建议"), max_length(4000)])
     remarks = TextAreaField("备注", validators=[max_length(2000)])
-    reason = StringField("修改原因（本月例会已签署时必填）", validators=[max_length(500)])
+    reason = StringField("修改原因（该月例会已签署时必填）", validators=[max_length(500)])
 
 
 class FollowUpForm(Form):
@@ -73,11 +73,15 @@ class FollowUpForm(Form):
     )
     content = TextAreaField("跟踪服务内容", validators=[required("跟踪服务内容"), max_length(4000)])
     feedback = TextAreaField("客户反馈信息", validators=[max_length(4000)])
-    reason = StringField("修改原因（本月例会已签署时必填）", validators=[max_length(500)])
 
 
 class ReviewForm(Form):
-    action = SelectField("审核", choices=choices([("clear", "审核通过"), ("return", "退回修改")]))
+    action = SelectField(
+        "审核",
+        choices=choices([("", "请选择审核结果"), ("clear", "审核通过"), ("return", "退回修改")]),
+        default="",
+        validators=[DataRequired(message="请选择审核结果：审核通过或退回修改。")],
+    )
     comment = TextAreaField("审核意见", validators=[max_length(2000)])
 
 

@@ -14,6 +14,7 @@ from portal.blueprints.advice.forms import (
     ReviewForm,
 )
 from portal.domain import consulting, screening
+from portal.domain import review as review_rules
 from portal.domain.beijing import china_now, china_today, local_date, month_start, to_utc
 from portal.domain.workdays import week_start
 from portal.extensions import db
@@ -80,8 +81,12 @@ def new():
         try:
             record = service.record_advice(client, data, current_user, form.reason.data)
         except service.AdviceRefused as error:
-            refused = error.reasons
-            form.product_code.errors = [*form.product_code.errors, *error.reasons]
+            if error.field:  # e.g. the 修改原因 a signed month asks for
+                target = getattr(form, error.field)
+                target.errors = [*target.errors, *error.reasons]
+            else:  # suitability
+                refused = error.reasons
+                form.product_code.errors = [*form.product_code.errors, *error.reasons]
         else:
             if record.review_state == "flagged":
                 flash(
@@ -121,7 +126,6 @@ def _render_show(record: Advice, status: int = 200, **forms):
         "advice/show.html",
         record=record,
         fields=fields,
-        signed=service.signed_off(record.branch_id, local_date(record.given_at)),
         retained_until=service.retained_until(record.given_at),
         **context,
     ), status
@@ -140,7 +144,8 @@ def edit(advice_id: int):
         else:
             flash("已更正，原内容保留在修改记录中。", "success")
             return redirect(url_for("advice.show", advice_id=record.id))
-    return render_form("advice/edit.html", form, record=record)
+    signed = service.signed_off(record.branch_id, local_date(record.given_at))
+    return render_form("advice/edit.html", form, record=record, signed=signed)
 
 
 @bp.post("/<int:advice_id>/followups")
@@ -150,9 +155,7 @@ def add_followup(advice_id: int):
     form = FollowUpForm()
     if form.validate_on_submit():
         try:
-            service.add_followup(
-                record, form.data | {"at": to_utc(form.at.data)}, current_user, form.reason.data
-            )
+            service.add_followup(record, form.data | {"at": to_utc(form.at.data)}, current_user)
         except service.AdviceRefused as error:
             target = getattr(form, error.field or "content")
             target.errors = [*target.errors, *error.reasons]
@@ -286,10 +289,18 @@ def _review_branch() -> Branch:
     return branch
 
 
+def _review_month() -> date:
+    """The month asked for, or the one whose meeting is due (last month until this month's
+    last working day)."""
+    return month_arg(request.args.get("month")) or review_rules.due_month(china_today())
+
+
 def _review_context(branch: Branch, month: date) -> dict:
     return {
         "branch": branch,
         "month": month,
+        "signable_from": review_rules.signable_from(month),
+        "month_ended": review_rules.may_sign(month, china_today()),
         "items": service.month_items(branch.id, month),
         "meeting": service.get_review(branch.id, month),
     }
@@ -298,7 +309,7 @@ def _review_context(branch: Branch, month: date) -> dict:
 @bp.route("/review", methods=["GET", "POST"])
 @requires("meeting.read")
 def monthly():
-    branch, month = _review_branch(), _month_arg()
+    branch, month = _review_branch(), _review_month()
     context = _review_context(branch, month)
     form = MeetingForm(obj=context["meeting"])
     if request.method == "POST":
@@ -318,7 +329,7 @@ def monthly():
 @bp.post("/review/sign")
 @requires("meeting.hold")
 def sign():
-    branch, month = _review_branch(), _month_arg()
+    branch, month = _review_branch(), _review_month()
     meeting = service.get_review(branch.id, month)
     if meeting is None:
         flash("请先填写并保存会议记录。", "error")
@@ -332,13 +343,17 @@ def sign():
             return render_template(
                 "advice/monthly.html", form=form, sign_errors=error.reasons, **context
             ), 422
-        flash("会议记录已签署。此后修改本月投资建议须填写原因，并标记为签署后修改。", "success")
+        flash(
+            "会议记录已签署。此后修改该月的投资建议须填写修改原因，并标记为签署后修改；"
+            "跟踪服务不受影响。",
+            "success",
+        )
     return redirect(url_for("advice.monthly", month=f"{month:%Y-%m}"))
 
 
 @bp.get("/review.pdf")
 @requires("meeting.read")
 def monthly_pdf():
-    branch, month = _review_branch(), _month_arg()
+    branch, month = _review_branch(), _review_month()
     pdf = render_pdf("print/advice_review.html", **_review_context(branch, month))
     return pdf_response(pdf, f"advice-review-{branch.id}-{month:%Y%m}.pdf")
