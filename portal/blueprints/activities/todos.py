@@ -102,7 +102,7 @@ def managers_without_log(user: User, today: date) -> Due:
             WorkLog.id.is_(None),
         )
     )
-    return Due(count, overdue=True, note=f"{day:%m月%d日}")
+    return Due(count, overdue=True, note=f"{day.month}月{day.day}日")
 
 
 register(

@@ -63,7 +63,7 @@ def meeting(user: User, today: date) -> Due:
         return Due(0, args=args, note="本月已签署")
     last_day = last_workday_of_month(today)
     if today < last_day:
-        return Due(0, args=args, note=f"月末召开（{last_day:%m月%d日}起）")
+        return Due(0, args=args, note=f"月末召开（{last_day.month}月{last_day.day}日起）")
     return Due(1, args=args, note="待召开并签署")
 
 
