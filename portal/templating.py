@@ -32,7 +32,8 @@ class NavItem:
 
 
 # HQ may open the managers' daily work (contacts, logs, weeks) but does not work there day to
-# day: its menu leaves them out.
+# day: its menu leaves them out and offers a branch's week (周工作总结), which opens each
+# manager's week.
 DAY_TO_DAY = frozenset({"manager", "branch_head"})
 
 # The navigation. Later capabilities add their entries here.
@@ -43,7 +44,9 @@ NAVIGATION: list[NavItem] = [
     NavItem("拜访记录", "activities.contact_list", "work.read", DAY_TO_DAY),
     NavItem("工作日志", "activities.logs", "work.read", DAY_TO_DAY),
     NavItem("周工作总结", "activities.weeks", "work.read", frozenset({"manager"})),
-    NavItem("周工作总结", "activities.branch_week", "weeks.branch", frozenset({"branch_head"})),
+    NavItem(
+        "周工作总结", "activities.branch_week", "weeks.branch", frozenset({"branch_head", "hq"})
+    ),
     NavItem("投资建议", "advice.index", "advice.read"),
     NavItem("分类概览", "reports.overview_page", "reports.read"),
     NavItem("分类汇总表", "reports.annex4", "reports.read"),

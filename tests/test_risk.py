@@ -322,3 +322,32 @@ def test_risk_filter_on_the_client_list(assessed_book, login_as):
     with assessed_book.app_context():
         expected = db.session.scalar(select(func.count()).where(Client.risk_level == "高"))
     assert int(re.search(r"共 (\d+) 位客户", html).group(1)) == expected > 0
+
+
+NEXT_STEP = re.compile(
+    r'id="next-step".*?<a class="button primary" href="/assessments/(\d+)\.pdf" hx-boost="false">'
+    r"打印附件1",
+    re.S,
+)
+
+
+def test_after_confirming_the_next_step_is_to_print_annex1(demo_clients, login_as, fresh):
+    """The confirmed questionnaire lands on the client's file, which offers 附件1 to print for
+    the client's signature (a plain download, not a boosted navigation) until the signed scan
+    is uploaded."""
+    counter = login_as("counter")
+    done = counter.post_form(f"/clients/{fresh.id}/assessments/new", form_of(HIGHEST, "confirm"))
+    landing = counter.get(done.headers["Location"]).get_data(as_text=True)
+    with demo_clients.app_context():
+        record_id = db.session.scalar(
+            select(RiskAssessment.id).where(RiskAssessment.client_id == fresh.id)
+        )
+    assert NEXT_STEP.search(landing).group(1) == str(record_id)
+    record_page = counter.get(f"/assessments/{record_id}").get_data(as_text=True)
+    assert NEXT_STEP.search(record_page).group(1) == str(record_id)
+    pdf = counter.get(f"/assessments/{record_id}.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    scan = {"scan": (io.BytesIO(b"%PDF-1.4\n%signed"), "签字问卷.pdf")}
+    counter.post_form(f"/assessments/{record_id}/scan", scan, content_type="multipart/form-data")
+    assert 'id="next-step"' not in counter.get(f"/clients/{fresh.id}").get_data(as_text=True)
+    assert 'id="next-step"' not in counter.get(f"/assessments/{record_id}").get_data(as_text=True)

@@ -17,7 +17,7 @@ MATRIX = {
     "/assessments/{elsewhere_a}.pdf": [302, 404, 404, 404, 200],
     "/risk/daily": [302, 403, 200, 200, 200],
     "/risk/daily.pdf": [302, 403, 200, 200, 200],
-    "/risk/pending": [302, 200, 403, 200, 403],
+    "/risk/pending": [302, 200, 200, 200, 403],  # counter staff enter assessments (Art. 8.4)
 }
 
 

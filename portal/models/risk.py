@@ -102,6 +102,12 @@ class RiskAssessment(Audited, db.Model):
     entered_by: Mapped[User] = relationship()
     scan: Mapped[Attachment | None] = relationship()
 
+    @property
+    def awaiting_signature(self) -> bool:
+        """No signed questionnaire on file yet: the next step is to print 附件1 for the client
+        to sign and to upload its scan (Art. 8.6: the paper goes into the client's file)."""
+        return self.scan_id is None
+
 
 class RiskDisclosure(Audited, db.Model):
     """A signed risk disclosure (风险揭示书) on file: warrants, margin trading, ChiNext."""

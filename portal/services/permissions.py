@@ -27,7 +27,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # accounts is counter staff's, for the branch's directors and HQ.
     "risk.assess": frozenset({MANAGER, COUNTER, HEAD}),  # the questionnaire and its signed scan
     "risk.disclosure": frozenset({MANAGER, COUNTER, HEAD}),
-    "risk.pending": frozenset({MANAGER, HEAD}),
+    "risk.pending": frozenset({MANAGER, COUNTER, HEAD}),  # counter staff enter them (Art. 8.4)
     "risk.daily_report": frozenset({COUNTER, HEAD, HQ}),
     # A manager's working day (附件2, 5, 6, 7): counter staff keep accounts, not visits.
     "work.read": frozenset({MANAGER, HEAD, HQ}),  # contacts, work logs, weekly summaries, PDFs

@@ -33,4 +33,4 @@ def _template_globals(state):
     )
 
 
-from portal.blueprints.activities import contacts, logs, weeks  # noqa: E402, F401
+from portal.blueprints.activities import contacts, logs, todos, weeks  # noqa: E402, F401

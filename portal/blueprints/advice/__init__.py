@@ -11,4 +11,4 @@ def _template_globals(state):
     state.app.jinja_env.globals.update({"CATEGORIES": CATEGORIES, "PRODUCTS": suitability.PRODUCTS})
 
 
-from portal.blueprints.advice import views  # noqa: E402, F401
+from portal.blueprints.advice import todos, views  # noqa: E402, F401

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("risk", __name__)
 
-from portal.blueprints.risk import views  # noqa: E402, F401
+from portal.blueprints.risk import todos, views  # noqa: E402, F401
