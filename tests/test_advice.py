@@ -603,9 +603,7 @@ def test_followups_after_sign_off_need_no_reason(book, login_as, assessed):
         assert not record.changed_after_signoff
 
 
-def test_advice_into_a_signed_month_asks_for_a_reason_not_suitability(
-    book, login_as, assessed
-):
+def test_advice_into_a_signed_month_asks_for_a_reason_not_suitability(book, login_as, assessed):
     sign_last_month(login_as)
     manager = login_as("manager")
     today = manager.post_form("/advice/new", advice_form(assessed[0]))
