@@ -73,6 +73,18 @@ class Hit:
     start: int
     end: int
 
+    @classmethod
+    def from_stored(cls, stored: dict) -> Hit:
+        """A hit as kept in a record's ``screening_hits`` (which adds the field's name)."""
+        return cls(
+            stored["rule"],
+            stored["name"],
+            stored["clause"],
+            stored["matched"],
+            stored["start"],
+            stored["end"],
+        )
+
 
 @dataclass(frozen=True)
 class RuleSet:

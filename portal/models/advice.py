@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.domain import review, suitability
+from portal.domain import review, screening, suitability
 from portal.domain.beijing import utcnow
 from portal.extensions import db
 from portal.models.base import Audited
@@ -25,6 +25,9 @@ CATEGORIES = ("大盘", "行业", "个股", "其他")
 REVIEW_STATES = {"clear": "无", "flagged": "待审核", "cleared": "已审核通过", "returned": "已退回"}
 
 RETENTION_YEARS = 2
+
+MAX_FOLLOWUPS = 3
+"""附件9 has room for three follow-ups (跟踪服务一、二、三)."""
 
 
 class DailyAdviceSummary(Audited, db.Model):
@@ -135,6 +138,20 @@ class Advice(Audited, db.Model):
             and not self.screening_hits
             and self.reviewed_by_id is not None
         )
+
+    @property
+    def needs_review(self) -> bool:
+        """Flagged by the screening, or returned by the head: not yet cleared."""
+        return self.review_state in ("flagged", "returned")
+
+    @property
+    def may_follow_up(self) -> bool:
+        """Whether the form still has a follow-up row free."""
+        return len(self.followups) < MAX_FOLLOWUPS
+
+    def hits_in(self, field: str) -> list[screening.Hit]:
+        """The screening's hits in one text field, rebuilt from the stored JSON."""
+        return [screening.Hit.from_stored(h) for h in self.screening_hits if h["field"] == field]
 
 
 class AdviceFollowUp(Audited, db.Model):

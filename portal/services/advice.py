@@ -213,7 +213,7 @@ def correct_advice(advice: Advice, data: dict, user: User, reason: str | None = 
 @use_case
 def add_followup(advice: Advice, data: dict, user: User) -> AdviceFollowUp:
     """A follow-up is dated when it is made; the month's sign-off does not concern it."""
-    if len(advice.followups) >= 3:
+    if not advice.may_follow_up:
         raise AdviceRefused(["每条投资建议最多记录三次跟踪服务（跟踪服务一、二、三）"])
     at = data.get("at") or utcnow()
     if at < advice.given_at:

@@ -3,8 +3,8 @@
 A view is guarded with :func:`requires`, a template shows its button with ``can(action)``
 (:func:`permits` for the current user), and the navigation names the action of its page, so the
 three read the same row and cannot drift apart. *Which records* a permitted user reaches is
-:mod:`portal.services.scope`'s business; conditions about one record (the client's own manager,
-the contact's author) stay with the view and the template, next to ``can``.
+:mod:`portal.services.scope`'s business; an action on one record that only its own manager may
+take asks ``can(action, record)``, which adds :func:`portal.services.scope.owns`.
 """
 
 from functools import wraps
@@ -13,6 +13,7 @@ from flask import abort, current_app
 from flask_login import current_user
 
 from portal.models import User
+from portal.services import scope
 
 MANAGER, COUNTER, HEAD, HQ = "manager", "counter", "branch_head", "hq"
 
@@ -56,15 +57,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def permits(user: User | None, action: str) -> bool:
-    """Whether ``user`` may do ``action`` (an unknown action is an error, not a refusal)."""
+def permits(user: User | None, action: str, record=None) -> bool:
+    """Whether ``user`` may do ``action`` (an unknown action is an error, not a refusal) — on
+    ``record``, when given, only if it is the user's own (:func:`scope.owns`)."""
     roles = PERMISSIONS[action]
-    return bool(user and user.is_authenticated and user.role in roles)
+    allowed = bool(user and user.is_authenticated and user.role in roles)
+    return allowed and (record is None or scope.owns(record, user))
 
 
-def can(action: str) -> bool:
-    """``permits`` for the current user: the templates' ``can("client.edit")``."""
-    return permits(current_user, action)
+def can(action: str, record=None) -> bool:
+    """``permits`` for the current user: the templates' ``can("client.edit")``, or
+    ``can("advice.write", record)`` for a button only the record's own manager sees."""
+    return permits(current_user, action, record)
 
 
 def requires(action: str):

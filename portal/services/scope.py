@@ -2,6 +2,8 @@
 
 Every list query goes through :func:`scoped` and every record loaded by id through
 :func:`get_or_404`; a record outside the user's scope is a 404, never a hint that it exists.
+Whose own work a record is (its manager's) is :func:`owns`, and :func:`get_own_or_403` loads a
+record only its own manager may change.
 A model without a rule here cannot be loaded through scope at all (fail closed).
 Which *actions* a role may take (the view decorators, the templates' buttons) is the table of
 :mod:`portal.services.permissions`.
@@ -181,4 +183,23 @@ def get_or_404(model: type, record_id: int, user: User | None = None):
     record = db.session.scalars(scoped(model, user).where(model.id == record_id)).one_or_none()
     if record is None:
         abort(404)
+    return record
+
+
+def owns(record, user: User | None = None) -> bool:
+    """Whether ``record`` is the user's own work: a client file, contact, work log or advice
+    the user keeps as its manager, or (a ``User``) the user themself."""
+    user = user or current_user
+    if not user or not user.is_authenticated:
+        return False
+    owner_id = record.id if isinstance(record, User) else record.manager_id
+    return owner_id == user.id
+
+
+def get_own_or_403(model: type, record_id: int, user: User | None = None):
+    """Load one record through the user's scope (404 outside it); others may read it, only its
+    own manager change it (403)."""
+    record = get_or_404(model, record_id, user)
+    if not owns(record, user):
+        abort(403)
     return record

@@ -18,6 +18,7 @@ from portal.domain import visits, workdays
 from portal.domain.beijing import china_today, local_date, utc_bounds, utcnow
 from portal.extensions import db
 from portal.models import Client, ClientAssignment, Contact, User, WeeklySummary
+from portal.services import scope
 from portal.services.records import clean_text, set_changed, use_case
 
 SUMMARY_TEXT = ("work_news", "client_feedback", "own_suggestions", "summary")
@@ -55,6 +56,10 @@ class WeekFigures:
     @property
     def submitted(self) -> bool:
         return self.summary is not None and self.summary.status == "submitted"
+
+    def editable_by(self, user: User, today: date) -> bool:
+        """The manager writes their own summary of a week that has begun, until submitted."""
+        return scope.owns(self.manager, user) and self.week_start <= today and not self.submitted
 
     @property
     def week_end(self) -> date:

@@ -79,9 +79,7 @@ def contact_list():
 @requires("contacts.write")
 def log_contact(client_id: int):
     """The short form of the client's file; htmx swaps the panel in place."""
-    client = scope.get_or_404(Client, client_id)
-    if client.manager_id != current_user.id:
-        abort(403)
+    client = scope.get_own_or_403(Client, client_id)
     form = ContactForm(prefix=PANEL_PREFIX)
     contact = None
     if form.validate_on_submit():
@@ -109,22 +107,14 @@ def contact(contact_id: int):
         "activities/contact.html",
         contact=record,
         number=contacts.visit_number(record),
-        mine=record.manager_id == current_user.id,
+        mine=scope.owns(record),
     )
-
-
-def _own_contact(contact_id: int) -> Contact:
-    """A contact the current manager made (others may read it, not change it)."""
-    record = scope.get_or_404(Contact, contact_id)
-    if record.manager_id != current_user.id:
-        abort(403)
-    return record
 
 
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
 @requires("contacts.write")
 def edit_contact(contact_id: int):
-    record = _own_contact(contact_id)
+    record = scope.get_own_or_403(Contact, contact_id)
     form = ContactForm(obj=record)
     if request.method == "GET":
         form.at.data = to_local(record.when)
@@ -142,7 +132,7 @@ def edit_contact(contact_id: int):
 @bp.route("/contacts/<int:contact_id>/complete", methods=["GET", "POST"])
 @requires("contacts.write")
 def complete_contact(contact_id: int):
-    record = _own_contact(contact_id)
+    record = scope.get_own_or_403(Contact, contact_id)
     if record.status != "planned":
         return redirect(url_for("activities.contact", contact_id=record.id))
     form = CompleteForm(obj=record)
@@ -160,7 +150,7 @@ def complete_contact(contact_id: int):
 @bp.post("/contacts/<int:contact_id>/cancel")
 @requires("contacts.write")
 def cancel_contact(contact_id: int):
-    record = _own_contact(contact_id)
+    record = scope.get_own_or_403(Contact, contact_id)
     client_id = record.client_id
     try:
         contacts.cancel_contact(record, current_user)
@@ -175,7 +165,7 @@ def cancel_contact(contact_id: int):
 @requires("contacts.write")
 def evaluate(contact_id: int):
     """附件6 登门拜访客户自我评估表 of a done home visit."""
-    record = _own_contact(contact_id)
+    record = scope.get_own_or_403(Contact, contact_id)
     if record.kind != "home" or record.status != "done":
         abort(404)
     form = EvaluationForm()
@@ -192,7 +182,7 @@ def evaluate(contact_id: int):
 @requires("contacts.write")
 def readiness(contact_id: int):
     """准备完成的标准 before a home visit."""
-    record = _own_contact(contact_id)
+    record = scope.get_own_or_403(Contact, contact_id)
     if record.kind != "home":
         abort(404)
     form = ReadinessForm(obj=record.readiness)

@@ -17,7 +17,7 @@ PANEL_PREFIX = "contact"
 
 def may_log(client: Client) -> bool:
     """Contacts are logged by the client's own manager."""
-    return permits(current_user, "contacts.write") and client.manager_id == current_user.id
+    return permits(current_user, "contacts.write", client)
 
 
 def contacts_panel(client: Client, form: ContactForm | None = None, saved=None) -> dict:

@@ -45,17 +45,12 @@ def _week_page(manager, monday, form=None, comment_form=None):
     """One manager's week; ``form``/``comment_form`` replace the blank ones (422 if they
     hold errors)."""
     figures = weekly.week_of(manager, monday)
-    summary = figures.summary
-    editable = (
-        manager.id == current_user.id
-        and monday <= china_today()
-        and (summary is None or summary.status != "submitted")
-    )
+    editable = figures.editable_by(current_user, china_today())
     may_comment = permits(current_user, "weeks.comment") and figures.submitted
     if editable and form is None:
-        form = WeeklyForm(formdata=None, obj=summary)
+        form = WeeklyForm(formdata=None, obj=figures.summary)
     if may_comment and comment_form is None:
-        comment_form = CommentForm(formdata=None, obj=summary)
+        comment_form = CommentForm(formdata=None, obj=figures.summary)
     failed = any(f is not None and f.errors for f in (form, comment_form))
     return render_template(
         "activities/week.html",

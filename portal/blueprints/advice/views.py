@@ -112,14 +112,7 @@ def _render_show(record: Advice, status: int = 200, **forms):
         **forms,
     }
     fields = {
-        name: screening.highlight_spans(
-            getattr(record, name) or "",
-            [
-                screening.Hit(h["rule"], h["name"], h["clause"], h["matched"], h["start"], h["end"])
-                for h in record.screening_hits
-                if h["field"] == name
-            ],
-        )
+        name: screening.highlight_spans(getattr(record, name) or "", record.hits_in(name))
         for name in service.ADVICE_TEXT
     }
     return render_template(
@@ -215,14 +208,20 @@ def daily():
     summary = service.daily_summary(manager.id, day)
     form = DailySummaryForm(obj=summary)
     if request.method == "POST":
-        if manager.id != current_user.id:
+        if not scope.owns(manager):
             abort(403)
         if form.validate_on_submit():
             service.save_daily_summary(current_user, day, form.data)
             flash("每日投资建议汇总已保存。", "success")
             return redirect(url_for("advice.daily", day=day))
     return render_form(
-        "advice/daily.html", form, day=day, manager=manager, managers=managers, summary=summary
+        "advice/daily.html",
+        form,
+        day=day,
+        manager=manager,
+        managers=managers,
+        summary=summary,
+        editable=scope.owns(manager),
     )
 
 

@@ -41,6 +41,20 @@ ACCOUNT = Regexp(r"^[0-9A-Za-z]{4,20}$", message="只能由4–20位数字或字
 MONEY = [Optional(), NumberRange(min=0, message="金额不能为负数。")]
 
 
+class PerTenThousandField(DecimalField):
+    """A rate kept as a fraction and typed in 万分之: the stored value is shown ×10000, and
+    :attr:`fraction` is what the user typed ÷10000."""
+
+    def process_data(self, value):
+        super().process_data(None if value is None else value * 10000)
+
+    @property
+    def fraction(self) -> Decimal | None:
+        if self.data is None:
+            return None
+        return (self.data / Decimal(10000)).quantize(Decimal("0.000001"))
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -75,7 +89,7 @@ class ClientForm(Form):
     id_number = StringField("证件号码", validators=[required("证件号码"), max_length(32)])
     birthday = DateField("生日", validators=[Optional(), sensible_year])
     occupation = StringField("职业地位", validators=[max_length(60)])
-    commission_rate = DecimalField(
+    commission_rate = PerTenThousandField(
         "佣金率（万分之）",
         places=2,
         validators=[
@@ -224,10 +238,7 @@ class ClientForm(Form):
     def client_data(self) -> dict:
         """The typed values for the service, money as Decimal, the commission rate as a fraction."""
         data = {k: v for k, v in self.data.items() if k not in ("csrf_token", "related_persons")}
-        if data["commission_rate"] is not None:
-            data["commission_rate"] = (data["commission_rate"] / Decimal(10000)).quantize(
-                Decimal("0.000001")
-            )
+        data["commission_rate"] = self.commission_rate.fraction
         for key in ("value_class", "habit", "decision_style"):
             data[key] = data[key] or None
         return data

@@ -91,8 +91,6 @@ def edit(client_id: int):
     form = ClientForm(obj=client, client=client)
     if request.method == "GET":
         pii.record_edit_view(client)
-        if client.commission_rate is not None:
-            form.commission_rate.data = client.commission_rate * 10000
     if form.validate_on_submit():
         clients.update_client(client, form.client_data(), related=form.related_rows())
         flash("客户档案已保存。", "success")
