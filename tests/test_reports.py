@@ -25,7 +25,7 @@ from portal.models import Client, User
 from portal.models.activity import Contact
 from portal.models.audit import acting_as
 from portal.models.client import ClassChange, MonthlyFigure, RelatedPerson
-from portal.services import archive, exports, overview
+from portal.services import archive, exports, overview, selection
 
 ANNEX3_LABELS = [
     "客户服务档案表",
@@ -226,7 +226,7 @@ def odd_names(book):
 def test_annex4_groups_by_surname_initial_with_hash_last(odd_names, login_as):
     with odd_names.app_context():
         user = db.session.scalar(select(User).where(User.username == "mgr1"))
-        summary = archive.annex4(archive.selection_for(user), user)
+        summary = archive.annex4(selection.selection_for(user), user)
         total = db.session.scalar(
             select(func.count()).select_from(Client).where(Client.manager_id == user.id)
         )
@@ -247,7 +247,7 @@ def test_annex4_groups_by_surname_initial_with_hash_last(odd_names, login_as):
 def test_annex4_amounts_are_this_years_commission_and_assets_in_wan(book):
     with book.app_context():
         user = db.session.scalar(select(User).where(User.username == "mgr2"))
-        summary = archive.annex4(archive.selection_for(user), user)
+        summary = archive.annex4(selection.selection_for(user), user)
         row = max(summary.rows, key=lambda r: r.commission_wan)
         client = db.session.get(Client, row.client_id)
         this_year = db.session.scalars(
@@ -298,7 +298,7 @@ def test_annex4_excel_reads_back_with_numbers_in_number_cells(odd_names, login_a
         data.append(row)
     with odd_names.app_context():
         user = db.session.scalar(select(User).where(User.username == "mgr1"))
-        summary = archive.annex4(archive.selection_for(user), user)
+        summary = archive.annex4(selection.selection_for(user), user)
     assert len(data) == summary.total
     for row, expected in zip(data, summary.rows, strict=True):
         assert row[1] == expected.name and row[2] == expected.fund_account
@@ -368,7 +368,7 @@ def mgr3_job(small_book):
     """A queued (not yet run) export of mgr3's clients, by mgr3."""
     with small_book.test_request_context():
         user = db.session.scalar(select(User).where(User.username == "mgr3"))
-        job = exports.start(user, archive.selection_for(user))
+        job = exports.start(user, selection.selection_for(user))
         queue.huey().storage.flush_queue()  # these tests run the task themselves
         return job
 
@@ -511,7 +511,7 @@ def test_job_ids_are_checked_and_old_jobs_are_forgotten(book, login_as, monkeypa
     monkeypatch.setattr(exports, "KEEP", 2)
     with book.test_request_context():
         user = db.session.scalar(select(User).where(User.username == "mgr1"))
-        ids = [exports.start(user, archive.selection_for(user))["id"] for _ in range(3)]
+        ids = [exports.start(user, selection.selection_for(user))["id"] for _ in range(3)]
         queue.huey().storage.flush_queue()
         assert [job["id"] for job in exports.jobs_of(user)] == ids[::-1][:2]
         assert exports.load(ids[0]) is None

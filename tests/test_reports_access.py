@@ -7,7 +7,7 @@ from sqlalchemy import select
 from portal import queue
 from portal.extensions import db
 from portal.models import User
-from portal.services import archive, exports
+from portal.services import exports, selection
 
 # {own}: a client of mgr1; {colleague}: of mgr2 (same branch); {elsewhere}: of mgr3.
 # {job}: a finished export of mgr1 (the manager role); only its creator sees it.
@@ -36,7 +36,7 @@ def _finished_job(app) -> str:
     with app.test_request_context():
         queue.huey().flush()
         mgr1 = db.session.scalar(select(User).where(User.username == "mgr1"))
-        job = exports.start(mgr1, archive.selection_for(mgr1))
+        job = exports.start(mgr1, selection.selection_for(mgr1))
         queue.huey().storage.flush_queue()
         target = exports.path(job["id"])
         target.parent.mkdir(parents=True, exist_ok=True)

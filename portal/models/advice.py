@@ -130,6 +130,11 @@ class Advice(Audited, db.Model):
         return None
 
     @property
+    def product_label(self) -> str:
+        """涉及产品类别 in the policy's words."""
+        return suitability.PRODUCTS[self.product_code].label
+
+    @property
     def awaiting_recheck(self) -> bool:
         """Returned, corrected by the manager (nothing flagged any more), and waiting for the
         head to look again."""

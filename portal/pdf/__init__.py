@@ -12,6 +12,7 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
 from portal.domain.beijing import utcnow
+from portal.pdf import vocabulary
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PRINT_CSS = STATIC / "print.css"
@@ -38,7 +39,7 @@ def render_document(template: str, variant: str | None = None, **context) -> Doc
     """Lay out a Jinja template (extending ``print/_base.html``) as a WeasyPrint document,
     whose pages may be written alone or merged with others (:func:`write_pdf`)."""
     context.setdefault("now", utcnow())
-    html = render_template(template, **context)
+    html = render_template(template, **{**vocabulary.NAMES, **context})
     fonts, stylesheet = _shared()
     document = HTML(string=html, base_url=str(STATIC))
     return document.render(stylesheets=[stylesheet], font_config=fonts, pdf_variant=variant)

@@ -19,22 +19,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import abort
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import BigInteger, ColumnElement, and_, cast, func, select
 from weasyprint import Document
 
-from portal.args import int_arg
 from portal.domain import archive as rules
 from portal.domain.beijing import china_today, to_local, utcnow
 from portal.extensions import db
-from portal.models import Branch, Client, User
+from portal.models import Client, User
 from portal.models.client import NAME_ORDER, MonthlyFigure, RelatedPerson
 from portal.pdf import ARCHIVE, render_document
 from portal.services import scope
 from portal.services.pii import MASKED_FIELDS
+from portal.services.selection import Selection
 
 CHUNK = 200
 """Clients read (and, for the batch, rendered) at a time."""
@@ -43,68 +42,8 @@ ANNEX4_PDF_LIMIT = 3000
 """Above this many clients 附件4 is offered as Excel only (the PDF would run to 100+ pages)."""
 
 
-# --------------------------------------------------------------------------- selection
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Whose clients: one manager's, or (``manager`` None) a whole branch's."""
-
-    branch: Branch
-    manager: User | None
-
-    @property
-    def label(self) -> str:
-        who = self.manager.display_name if self.manager else "全部客户经理"
-        return f"{self.branch.name} · {who}"
-
-    def condition(self) -> ColumnElement[bool]:
-        condition = Client.branch_id == self.branch.id
-        if self.manager is not None:
-            condition = and_(condition, Client.manager_id == self.manager.id)
-        return condition
-
-    def args(self) -> dict[str, int]:
-        """The query string that selects it again."""
-        if self.manager is not None:
-            return {"manager": self.manager.id}
-        return {"branch": self.branch.id}
-
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """Leading characters with which a spreadsheet would read typed text as a formula."""
-
-
-def _int(value) -> int | None:
-    value = str(value or "").strip()
-    return int_arg(value)
-
-
-def selection_for(user: User, branch_id=None, manager_id=None) -> Selection:
-    """The book a user asks for (``?branch=…&manager=…``), or 404 when any part of it is outside
-    their scope: a manager has their own; a branch head one manager of the branch or the whole
-    branch; HQ a branch (the first by default) and optionally one of its managers. A manager
-    given with a branch must belong to it."""
-    branch_id, manager_id = _int(branch_id), _int(manager_id)
-    manager = None
-    if user.role == "manager":
-        if manager_id not in (None, user.id):
-            abort(404)
-        manager = user
-    elif manager_id is not None:
-        manager = scope.get_or_404(User, manager_id, user)
-        if manager.role != "manager":
-            abort(404)
-    if branch_id is None:
-        branch_id = manager.branch_id if manager else user.branch_id
-    if branch_id is None:  # HQ without a choice: the first branch
-        branch_id = db.session.scalar(
-            scope.scoped(Branch, user).with_only_columns(Branch.id).order_by(Branch.id).limit(1)
-        )
-    branch = scope.get_or_404(Branch, branch_id or 0, user)
-    if manager is not None and manager.branch_id != branch.id:
-        abort(404)
-    return Selection(branch=branch, manager=manager)
 
 
 def client_ids(selection: Selection, user: User) -> list[int]:

@@ -84,6 +84,18 @@ class Page:
     def __post_init__(self):
         self.pages = max(1, math.ceil(self.total / PAGE_SIZE))
 
+    def window(self, around: int = 2) -> list[int | None]:
+        """Page numbers to link: the first, the last, and those around the current (None =
+        gap)."""
+        shown = {1, self.pages, *range(self.page - around, self.page + around + 1)}
+        numbers = sorted(n for n in shown if 1 <= n <= self.pages)
+        window: list[int | None] = []
+        for n in numbers:
+            if window and n - window[-1] > 1:
+                window.append(None)
+            window.append(n)
+        return window
+
 
 def _prefix(column, text: str):
     """``column`` starts with ``text``, as a range an ordinary btree index serves."""

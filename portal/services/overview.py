@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import abort
 from sqlalchemy import ColumnElement, Float, and_, cast, func, select
 
 from portal.args import int_arg
@@ -32,7 +31,7 @@ from portal.domain.classification import CLASSES, describe
 from portal.extensions import db
 from portal.models import Branch, Client, User
 from portal.models.client import ClassChange
-from portal.services import scope
+from portal.services import scope, selection
 from portal.services.classification import thresholds_in_force
 
 
@@ -65,12 +64,9 @@ class Overview:
 
 def _book(user: User, manager_id) -> tuple[ColumnElement[bool], User | None]:
     condition = scope.clause(Client, user)
-    manager_id = int_arg(str(manager_id or ""))
-    if manager_id is None:
+    if int_arg(str(manager_id or "")) is None:
         return condition, None
-    manager = scope.get_or_404(User, manager_id, user)
-    if manager.role != "manager":
-        abort(404)
+    manager = selection.manager_for(user, manager_id)
     return and_(condition, Client.manager_id == manager.id), manager
 
 

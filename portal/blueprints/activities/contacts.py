@@ -18,7 +18,7 @@ from portal.blueprints.activities.panels import PANEL_PREFIX, contacts_panel
 from portal.domain.beijing import to_local
 from portal.models import Client, Contact, User
 from portal.pdf import pdf_response, render_pdf
-from portal.services import client_queries, contacts, scope
+from portal.services import contacts, scope, selection
 from portal.services.permissions import requires
 from portal.templating import is_htmx, render_form
 
@@ -32,18 +32,14 @@ def parse_day(value: str | None) -> date | None:
 
 def manager_or_404(manager_id: int) -> User:
     """A client manager the current user may see (themself; their branch's for a head)."""
-    manager = scope.get_or_404(User, manager_id)
-    if manager.role != "manager":
-        abort(404)
-    return manager
+    return selection.manager_for(current_user, manager_id)
 
 
 def chosen_manager() -> User | None:
-    """The ``manager`` of the query string, in scope; a manager always themself."""
-    if current_user.role == "manager":
-        return current_user
-    wanted = request.args.get("manager", "")
-    return manager_or_404(int_arg(wanted)) if int_arg(wanted) is not None else None
+    """The ``manager`` of the query string, in scope; a manager always themself (the
+    manager's own ``?manager=`` is ignored)."""
+    wanted = request.args.get("manager") if selection.choices(current_user).picks_manager else None
+    return selection.manager_for(current_user, wanted)
 
 
 @bp.get("/contacts")
@@ -71,7 +67,7 @@ def contact_list():
         manager=manager,
         args={k: v for k, v in request.args.items() if k != "page"},
         period={k: v.isoformat() for k, v in (("from", filters.first), ("to", filters.last)) if v},
-        managers=client_queries.managers_in_scope(current_user),
+        choices=selection.choices(current_user),
     )
 
 

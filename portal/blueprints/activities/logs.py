@@ -11,7 +11,7 @@ from portal.blueprints.activities.contacts import chosen_manager, manager_or_404
 from portal.blueprints.activities.forms import ConsultationForm, WorkLogForm
 from portal.domain.beijing import china_today, month_start
 from portal.pdf import pdf_response, render_pdf
-from portal.services import client_queries, worklogs
+from portal.services import selection, worklogs
 from portal.services.permissions import requires
 from portal.templating import render_form
 
@@ -35,7 +35,7 @@ def logs():
         month=worklogs.month_of(manager, first) if manager else None,
         first=first,
         today=china_today(),
-        managers=client_queries.managers_in_scope(current_user),
+        choices=selection.choices(current_user),
     )
 
 

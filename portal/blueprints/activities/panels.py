@@ -5,7 +5,7 @@ page. Each returns what its partial shows."""
 from flask_login import current_user
 
 from portal.blueprints.activities.forms import ContactForm
-from portal.domain import workdays
+from portal.domain import visits, workdays
 from portal.domain.beijing import china_today
 from portal.models import Client, User
 from portal.services import client_queries, contacts, weekly, worklogs
@@ -21,7 +21,8 @@ def may_log(client: Client) -> bool:
 
 
 def contacts_panel(client: Client, form: ContactForm | None = None, saved=None) -> dict:
-    """The client's contacts (with 拜访次序) and, for its manager, the log form."""
+    """The client's contacts (with 拜访次序), 累计拜访次数 and, for its manager, the log
+    form."""
     if form is None and may_log(client):
         form = ContactForm(
             formdata=None, prefix=PANEL_PREFIX, core_client=contacts.default_core(client)
@@ -31,6 +32,7 @@ def contacts_panel(client: Client, form: ContactForm | None = None, saved=None) 
         "rows": contacts.client_contacts(client, current_user),
         "form": form,
         "saved": saved,
+        "visits": visit_count(client),
     }
 
 
@@ -50,4 +52,5 @@ def manager_day(user: User) -> dict:
         "log_written": worklogs.written_today(user),
         "log_writable": worklogs.log_writable(user, today),
         "week": weekly.week_of(user, workdays.week_start(today), with_contents=False),
+        "weekly_types": visits.WEEKLY_TYPES,
     }

@@ -6,16 +6,13 @@ from datetime import timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.args import int_arg
 from portal.blueprints.activities import bp
 from portal.blueprints.activities.contacts import manager_or_404, parse_day
 from portal.blueprints.activities.forms import CommentForm, WeeklyForm
 from portal.domain import workdays
 from portal.domain.beijing import china_today
-from portal.extensions import db
-from portal.models import Branch
 from portal.pdf import pdf_response, render_pdf
-from portal.services import scope, weekly
+from portal.services import selection, weekly
 from portal.services.permissions import permits, requires
 
 
@@ -108,18 +105,14 @@ def comment_week(manager_id: int, monday: str):
 @requires("weeks.branch")
 def branch_week():
     """Every manager of the branch for a week, side by side, with the totals."""
-    branches = db.session.scalars(scope.scoped(Branch).order_by(Branch.id)).all()
-    wanted = int_arg(request.args.get("branch")) or current_user.branch_id
-    branch = next((b for b in branches if b.id == wanted), branches[0] if branches else None)
-    if branch is None:
-        abort(404)
+    branch = selection.branch_for(current_user, request.args.get("branch"))
     day = parse_day(request.args.get("week")) or china_today()
     monday = workdays.week_start(min(day, china_today()))
     return render_template(
         "activities/branch_week.html",
         overview=weekly.branch_week(branch.id, monday),
         branch=branch,
-        branches=branches,
+        choices=selection.choices(current_user),
         previous=monday - timedelta(days=7),
         following=_next_week(monday),
     )

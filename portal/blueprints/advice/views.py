@@ -24,21 +24,16 @@ from portal.models.advice import Advice
 from portal.models.client import NAME_ORDER
 from portal.pdf import pdf_response, render_pdf
 from portal.services import advice as service
-from portal.services import client_queries, scope
+from portal.services import scope, selection
 from portal.services.permissions import permits, requires
 from portal.templating import render_form
 
 
 def _manager_for_report():
-    """The manager a report is about: oneself, or one the head/HQ picks (in scope)."""
-    managers = client_queries.managers_in_scope(current_user)
-    wanted = request.args.get("manager", "")
-    chosen = next((m for m in managers if str(m.id) == wanted), None)
-    if wanted and chosen is None:
-        abort(404)
-    if chosen is None and current_user.role == "manager":
-        chosen = current_user
-    return chosen or (managers[0] if managers else None), managers
+    """The manager a report is about: oneself, or one the head/HQ picks (the first by
+    default), and the picker's managers."""
+    manager = selection.manager_for(current_user, request.args.get("manager"), first=True)
+    return manager, selection.choices(current_user).managers
 
 
 def _date_arg(name: str, default: date) -> date:
@@ -203,8 +198,6 @@ def show_pdf(advice_id: int):
 def daily():
     day = _date_arg("day", china_today())
     manager, managers = _manager_for_report()
-    if manager is None:
-        abort(404)
     summary = service.daily_summary(manager.id, day)
     form = DailySummaryForm(obj=summary)
     if request.method == "POST":
@@ -230,8 +223,6 @@ def daily():
 def daily_pdf():
     day = _date_arg("day", china_today())
     manager, _ = _manager_for_report()
-    if manager is None:
-        abort(404)
     pdf = render_pdf(
         "print/annex08.html",
         day=day,
@@ -247,8 +238,6 @@ def daily_pdf():
 def _weekly_context():
     monday = week_start(_date_arg("week", china_today()))
     manager, managers = _manager_for_report()
-    if manager is None:
-        abort(404)
     return {
         "monday": monday,
         "manager": manager,
@@ -277,15 +266,7 @@ def weekly_pdf():
 
 
 def _review_branch() -> Branch:
-    branches = db.session.scalars(scope.scoped(Branch).order_by(Branch.id)).all()
-    wanted = request.values.get("branch", "")
-    branch = next((b for b in branches if str(b.id) == wanted), None)
-    branch = branch or next((b for b in branches if b.id == current_user.branch_id), None)
-    if branch is None:
-        if not branches:
-            abort(404)
-        branch = branches[0]
-    return branch
+    return selection.branch_for(current_user, request.values.get("branch"))
 
 
 def _review_month() -> date:

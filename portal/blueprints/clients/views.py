@@ -2,6 +2,7 @@ from flask import abort, flash, g, make_response, redirect, render_template, req
 from flask_login import current_user, login_required
 
 from portal.args import int_arg
+from portal.blueprints.activities.panels import contacts_panel, visit_count
 from portal.blueprints.clients import bp
 from portal.blueprints.clients.forms import (
     ClientForm,
@@ -11,7 +12,7 @@ from portal.blueprints.clients.forms import (
     RelatedPersonForm,
 )
 from portal.models import Client
-from portal.services import advice, client_queries, clients, pii, risk, scope
+from portal.services import advice, client_queries, clients, pii, risk, scope, selection
 from portal.services.permissions import permits, requires
 from portal.templating import is_htmx, render_form
 
@@ -25,7 +26,7 @@ def index():
     context = {
         "query": query,
         "page": page,
-        "managers": client_queries.managers_in_scope(current_user),
+        "choices": selection.choices(current_user),
         "sorts": client_queries.SORTS,
     }
     if is_htmx() and request.headers.get("HX-Target") == "results":
@@ -60,28 +61,35 @@ def show(client_id: int):
 
 def render_file(client: Client, status: int = 200, **forms):
     """The client's file page; ``forms`` replaces a blank form with one holding errors."""
+    return render_template("clients/show.html", **file_page(client, **forms)), status
+
+
+def file_page(client: Client, **forms) -> dict:
+    """Everything the client's file shows: its own fields and forms, and the panels of the
+    other records kept on it — contacts and 累计拜访次数, advice, risk tolerance — each read
+    only for a user who may see it."""
     # Only the branch head's reassignment form offers the branch's managers.
     managers = (
         client_queries.managers_in_scope(current_user)
         if permits(current_user, "client.reassign")
         else []
     )
-    context = {
+    contacts = contacts_panel(client) if permits(current_user, "work.read") else None
+    return {
+        "client": client,
         "figures_form": MonthlyFigureForm(formdata=None),
         "reassign_form": ReassignForm(
             formdata=None, managers=managers, manager_id=client.manager_id
         ),
         "disclosure_form": DisclosureForm(formdata=None),
         **forms,
-    }
-    return render_template(
-        "clients/show.html",
-        client=client,
-        **context,
         **client_queries.file_context(client),
         **risk.file_context(client),
-        client_advice=advice.for_client(client),
-    ), status
+        "client_advice": advice.for_client(client) if permits(current_user, "advice.read") else [],
+        "contacts": contacts,
+        "visits": contacts["visits"] if contacts else visit_count(client),
+        "may_reveal": pii.may_reveal(current_user, client),
+    }
 
 
 @bp.route("/<int:client_id>/edit", methods=["GET", "POST"])
@@ -120,6 +128,21 @@ def save_figures(client_id: int):
         flash(f"{form.month.data} 月度数据已保存，客户分类已重新计算。", "success")
         return redirect(url_for("clients.show", client_id=client.id, _anchor="figures"))
     return render_file(client, 422, figures_form=form)
+
+
+@bp.post("/<int:client_id>/disclosures")
+@requires("risk.disclosure")
+def add_disclosure(client_id: int):
+    """A signed risk disclosure (风险揭示书), recorded on the client's file."""
+    client = scope.get_or_404(Client, client_id)
+    form = DisclosureForm()
+    if form.validate_on_submit():
+        risk.record_disclosure(
+            client, form.kind.data, form.signed_on.data, current_user, scan=form.scan.content
+        )
+        flash("风险揭示书已登记。", "success")
+        return redirect(url_for("clients.show", client_id=client.id, _anchor="risk"))
+    return render_file(client, 422, disclosure_form=form)
 
 
 @bp.post("/<int:client_id>/reassign")

@@ -4,29 +4,25 @@ classification overview chart (SPEC §2, §6, §9)."""
 
 from flask import Blueprint
 
-from portal.domain import archive, chart, supplementary
-from portal.models.client import MEETING_PLACES
+from portal.domain import archive, chart, classification
 from portal.services import exports
 
 # No url prefix: the routes live under /clients/…, /archive/… and /classification/….
 bp = Blueprint("reports", __name__)
 
+NAMES = {
+    "ANNEX4_NOTES": archive.ANNEX4_NOTES,
+    "CLASS_COLOURS": chart.CLASS_COLOURS,
+    "describe_class": classification.describe,
+    "export_status": exports.status_label,
+    "export_finished": exports.is_finished,
+}
+"""Names the report pages use."""
 
-@bp.record_once
-def _template_globals(state):
-    state.app.jinja_env.globals.update(
-        {
-            "HABITS": supplementary.HABITS,
-            "DECISION_STYLES": supplementary.DECISION_STYLES,
-            "PRODUCT_PREFERENCES": supplementary.PRODUCT_PREFERENCES,
-            "MEETING_PLACES": MEETING_PLACES,
-            "ANNEX3_LABELS": archive.ANNEX3_LABELS,
-            "ANNEX4_NOTES": archive.ANNEX4_NOTES,
-            "CLASS_COLOURS": chart.CLASS_COLOURS,
-            "export_status": exports.status_label,
-            "export_finished": exports.is_finished,
-        }
-    )
+
+@bp.context_processor
+def _names():
+    return NAMES
 
 
 from portal.blueprints.reports import views  # noqa: E402, F401

@@ -3,17 +3,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import func
 
 from portal.args import date_arg
-from portal.blueprints.clients.forms import DisclosureForm
-from portal.blueprints.clients.views import render_file
 from portal.blueprints.risk import bp
 from portal.blueprints.risk.forms import AssessmentForm, DailyReportForm, ScanForm
 from portal.domain import questionnaire
 from portal.domain.beijing import china_today
 from portal.extensions import db
-from portal.models import Attachment, Branch, Client, RiskAssessment
+from portal.models import Attachment, Client, RiskAssessment
 from portal.models.client import NAME_ORDER
 from portal.pdf import pdf_response, render_pdf
-from portal.services import attachments, client_queries, risk, scope
+from portal.services import attachments, client_queries, risk, scope, selection
 from portal.services.permissions import requires
 
 PENDING_SHOWN = 500
@@ -107,20 +105,6 @@ def assessment_pdf(assessment_id: int):
     return pdf_response(pdf, f"annex1-{record.client.client_no}-{record.id}.pdf")
 
 
-@bp.post("/clients/<int:client_id>/disclosures")
-@requires("risk.disclosure")
-def add_disclosure(client_id: int):
-    client = scope.get_or_404(Client, client_id)
-    form = DisclosureForm()
-    if form.validate_on_submit():
-        risk.record_disclosure(
-            client, form.kind.data, form.signed_on.data, current_user, scan=form.scan.content
-        )
-        flash("风险揭示书已登记。", "success")
-        return redirect(url_for("clients.show", client_id=client.id, _anchor="risk"))
-    return render_file(client, 422, disclosure_form=form)
-
-
 @bp.get("/attachments/<int:attachment_id>")
 @login_required
 def attachment(attachment_id: int):
@@ -170,23 +154,15 @@ def pending():
         total=total,
         shown=PENDING_SHOWN,
         query=query,
-        managers=client_queries.managers_in_scope(current_user),
+        choices=selection.choices(current_user),
         version=risk.current_version(required=False),
     )
 
 
 def _daily_args():
     form = DailyReportForm(request.args)
-    branches = db.session.scalars(scope.scoped(Branch).order_by(Branch.id)).all()
-    form.branch.choices = [(b.id, b.name) for b in branches]
+    form.branch.choices = [(b.id, b.name) for b in selection.choices(current_user).branches]
     day = date_arg(request.args.get("day")) or china_today()
-    wanted = request.args.get("branch", "")
-    branch = next((b for b in branches if str(b.id) == wanted), None)
-    if branch is None:
-        branch = next((b for b in branches if b.id == current_user.branch_id), None)
-    if branch is None:
-        if not branches:
-            abort(404)
-        branch = branches[0]
+    branch = selection.branch_for(current_user, request.args.get("branch"))
     form.branch.data, form.day.data = branch.id, day
     return form, branch, day
