@@ -49,6 +49,14 @@ def _int(value) -> int | None:
     return int_arg(str(value or "").strip())
 
 
+def manager_or_404(manager_id: int, user: User) -> User:
+    """A client manager by id, in the user's scope (a manager: only themself), or 404."""
+    manager = scope.get_or_404(User, manager_id, user)
+    if manager.role != "manager":
+        abort(404)
+    return manager
+
+
 def manager_for(user: User, manager_id=None, first: bool = False) -> User | None:
     """The client manager asked for: a manager themself (asking for another is a 404); for a
     head or HQ the one asked for (404 outside their scope), else none — the whole scope — or,
@@ -59,10 +67,7 @@ def manager_for(user: User, manager_id=None, first: bool = False) -> User | None
             abort(404)
         return user
     if manager_id is not None:
-        manager = scope.get_or_404(User, manager_id, user)
-        if manager.role != "manager":
-            abort(404)
-        return manager
+        return manager_or_404(manager_id, user)
     if not first:
         return None
     managers = client_queries.managers_in_scope(user)

@@ -32,7 +32,7 @@ def parse_day(value: str | None) -> date | None:
 
 def manager_or_404(manager_id: int) -> User:
     """A client manager the current user may see (themself; their branch's for a head)."""
-    return selection.manager_for(current_user, manager_id)
+    return selection.manager_or_404(manager_id, current_user)
 
 
 def chosen_manager() -> User | None:
