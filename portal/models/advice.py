@@ -150,6 +150,11 @@ class Advice(Audited, db.Model):
         return self.review_state in ("flagged", "returned")
 
     @property
+    def followups_made(self) -> str:
+        """How many of its follow-ups the advice has had, as 附件9 counts them: "1/3"."""
+        return f"{len(self.followups)}/{MAX_FOLLOWUPS}"
+
+    @property
     def may_follow_up(self) -> bool:
         """Whether the form still has a follow-up row free."""
         return len(self.followups) < MAX_FOLLOWUPS

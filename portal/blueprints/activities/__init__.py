@@ -5,7 +5,7 @@ record (附件7)."""
 from flask import Blueprint
 
 from portal.domain import visits, workdays
-from portal.services import pii
+from portal.services import pii, worklogs
 
 bp = Blueprint("activities", __name__, url_prefix="/work")
 
@@ -17,6 +17,7 @@ NAMES = {
     "READINESS": visits.READINESS,
     "week_label": workdays.week_label,
     "masked": pii.masked,
+    "MAX_CONSULTATIONS": worklogs.MAX_CONSULTATIONS,
 }
 """Names the activity pages use (their macros are imported ``with context`` to see them)."""
 

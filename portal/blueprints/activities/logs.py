@@ -74,7 +74,7 @@ def edit_log(day: str):
 def consultation_row():
     """A blank 理财咨询 row, added to the form in place by htmx."""
     index = request.args.get("index", "0")
-    if int_arg(index) is None or int_arg(index) >= 30:
+    if int_arg(index) is None or int_arg(index) >= worklogs.MAX_CONSULTATIONS:
         abort(400)
     index = int(index)
     form = WorkLogForm(formdata=None, clients=worklogs.own_clients(current_user))
