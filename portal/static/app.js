@@ -327,3 +327,41 @@ document.addEventListener("click", (event) => {
     document.getElementById(toggle.getAttribute("aria-controls")).classList.toggle("open", open);
   }
 });
+
+// ---- Periods: the month picker (_macros/periods.html) ----
+// A <details> popover of month links that works without script; here it closes on Escape
+// or a click elsewhere, opens on the shown month, and arrow keys move between the months.
+document.addEventListener("toggle", (event) => {
+  const picker = event.target;
+  if (picker.matches?.("[data-month-picker]") && picker.open) {
+    const shown = picker.querySelector("a[aria-current]") || picker.querySelector(".month-picker-panel a");
+    shown?.focus();
+  }
+}, true);
+
+document.addEventListener("click", (event) => {
+  for (const picker of document.querySelectorAll("[data-month-picker][open]")) {
+    if (!picker.contains(event.target)) {
+      picker.open = false;
+    }
+  }
+});
+
+document.addEventListener("keydown", (event) => {
+  const picker = event.target.closest?.("[data-month-picker]");
+  if (!picker) {
+    return;
+  }
+  if (event.key === "Escape" && picker.open) {
+    picker.open = false;
+    picker.querySelector("summary").focus();
+    return;
+  }
+  const steps = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -6, ArrowDown: 6 };
+  const links = [...picker.querySelectorAll(".month-picker-panel a")];
+  const at = links.indexOf(event.target);
+  if (at >= 0 && event.key in steps) {
+    event.preventDefault();
+    links[Math.min(Math.max(at + steps[event.key], 0), links.length - 1)].focus();
+  }
+});

@@ -9,6 +9,7 @@ from portal.args import int_arg, month_arg
 from portal.blueprints.activities import bp
 from portal.blueprints.activities.contacts import chosen_manager, manager_or_404, parse_day
 from portal.blueprints.activities.forms import ConsultationForm, WorkLogForm
+from portal.domain import periods
 from portal.domain.beijing import china_today, month_start
 from portal.pdf import pdf_response, render_pdf
 from portal.services import client_queries, worklogs
@@ -34,6 +35,7 @@ def logs():
         manager=manager,
         month=worklogs.month_of(manager, first) if manager else None,
         first=first,
+        nav=periods.month_nav(first, china_today()),
         today=china_today(),
         managers=client_queries.managers_in_scope(current_user),
     )

@@ -13,7 +13,7 @@ from portal.blueprints.advice.forms import (
     MeetingForm,
     ReviewForm,
 )
-from portal.domain import consulting, screening
+from portal.domain import consulting, periods, screening
 from portal.domain import review as review_rules
 from portal.domain.beijing import china_now, china_today, local_date, month_start, to_utc
 from portal.domain.workdays import week_start
@@ -58,7 +58,11 @@ def index():
     month = _month_arg()
     records = service.month_list(month, flagged_only=request.args.get("state") == "flagged")
     return render_template(
-        "advice/index.html", records=records, month=month, state=request.args.get("state", "")
+        "advice/index.html",
+        records=records,
+        month=month,
+        nav=periods.month_nav(month, china_today()),
+        state=request.args.get("state", ""),
     )
 
 
@@ -252,6 +256,7 @@ def _weekly_context():
         abort(404)
     return {
         "monday": monday,
+        "nav": periods.week_nav(monday, china_today()),
         "manager": manager,
         "managers": managers,
         "table": service.weekly_table(manager.id, monday),
@@ -301,6 +306,7 @@ def _review_context(branch: Branch, month: date) -> dict:
         "month": month,
         "signable_from": review_rules.signable_from(month),
         "month_ended": review_rules.may_sign(month, china_today()),
+        "nav": periods.month_nav(month, china_today()),
         "items": service.month_items(branch.id, month),
         "meeting": service.get_review(branch.id, month),
     }
