@@ -59,11 +59,9 @@ def edit_log(day: str):
         flash(f"{day} 不能填写日志：日志按工作日填写，休息日须当天登记过已完成的联系。", "error")
         return redirect(url_for("activities.logs"))
     sheet = worklogs.day_sheet(current_user, day)
-    clients = worklogs.own_clients(current_user)
-    form = WorkLogForm(obj=sheet.log, clients=clients)
+    form = WorkLogForm(obj=sheet.log)
     if request.method == "GET" and sheet.log is None:
         form.consultations.append_entry()
-        form.consultations[-1].client_id.choices = form.client_choices
     if form.validate_on_submit():
         worklogs.save_log(current_user, day, form.log_data(), form.consultation_rows())
         flash(f"{day} 的工作日志已保存。", "success")
@@ -79,9 +77,7 @@ def consultation_row():
     if int_arg(index) is None or int_arg(index) >= 30:
         abort(400)
     index = int(index)
-    form = WorkLogForm(formdata=None, clients=worklogs.own_clients(current_user))
     row = ConsultationForm(formdata=None, prefix=f"consultations-{index}-")
-    row.client_id.choices = form.client_choices
     return render_template(
         "activities/_consultation_row.html", row=row, next_index=index + 1, oob=True
     )

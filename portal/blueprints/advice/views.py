@@ -18,10 +18,8 @@ from portal.domain import review as review_rules
 from portal.domain.beijing import china_now, china_today, local_date, month_start, to_utc
 from portal.domain.workdays import week_start
 from portal.extensions import db
-from portal.forms import choices
 from portal.models import Branch, Client
 from portal.models.advice import Advice
-from portal.models.client import NAME_ORDER
 from portal.pdf import pdf_response, render_pdf
 from portal.services import advice as service
 from portal.services import client_queries, scope
@@ -72,9 +70,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @requires("advice.write")
 def new():
-    clients = db.session.scalars(scope.scoped(Client).order_by(*NAME_ORDER)).all()
     form = AdviceForm()
-    form.client_id.choices = choices((c.id, f"{c.name}（{c.fund_account}）") for c in clients)
     if request.method == "GET":
         form.given_at.data = china_now()
         form.client_id.data = int_arg(request.args.get("client"))
