@@ -348,7 +348,7 @@ document.addEventListener("click", (event) => {
 });
 
 document.addEventListener("keydown", (event) => {
-  const picker = event.target.closest?.("[data-month-picker]");
+  const picker = (event.target instanceof Element) && event.target.closest("[data-month-picker]");
   if (!picker) {
     return;
   }
@@ -404,7 +404,7 @@ function movePick(picker, step) {
 }
 
 document.addEventListener("input", (event) => {
-  const picker = event.target.closest?.("[data-client-picker]");
+  const picker = (event.target instanceof Element) && event.target.closest("[data-client-picker]");
   if (picker && event.target.type === "search") {
     pickerParts(picker).hidden.value = "";
     if (!event.target.value.trim()) {
@@ -414,9 +414,12 @@ document.addEventListener("input", (event) => {
 });
 
 document.addEventListener("htmx:afterSwap", (event) => {
-  const list = event.detail.target;
-  const picker = list.closest?.("[data-client-picker]");
-  if (!picker || !list.matches(".pick-options")) {
+  const list = event.detail?.target;
+  if (!(list instanceof Element) || !list.matches(".pick-options")) {
+    return;
+  }
+  const picker = list.closest("[data-client-picker]");
+  if (!picker) {
     return;
   }
   const { hidden, search } = pickerParts(picker);
@@ -429,7 +432,7 @@ document.addEventListener("htmx:afterSwap", (event) => {
 });
 
 document.addEventListener("keydown", (event) => {
-  const picker = event.target.closest?.("[data-client-picker]");
+  const picker = (event.target instanceof Element) && event.target.closest("[data-client-picker]");
   if (!picker || event.target.type !== "search") {
     return;
   }
@@ -448,7 +451,7 @@ document.addEventListener("keydown", (event) => {
 });
 
 document.addEventListener("click", (event) => {
-  const option = event.target.closest?.(".pick-options [data-client-id]");
+  const option = (event.target instanceof Element) && event.target.closest(".pick-options [data-client-id]");
   if (option) {
     choosePick(option.closest("[data-client-picker]"), option);
     return;
