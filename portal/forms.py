@@ -15,8 +15,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.args import MAX_YEAR, MIN_YEAR
+from portal.args import MAX_YEAR, MIN_YEAR, int_arg
 from portal.domain.files import check_scan
+from portal.services import client_queries
 
 MOBILE = r"^1\d{10}$"
 
@@ -87,6 +88,34 @@ class ScanField(FileField):
             except ValueError as error:
                 raise ValidationError(str(error)) from error
             self.content = (data, self.data.filename)
+
+
+class ClientField(wtforms.Field):
+    """A client chosen with the search-as-you-type picker (``_macros/pickers.html``): the
+    client's id in a hidden input. Only a client in the user's scope is accepted; ``chosen``
+    is how the picker shows the client (kept when the form comes back with errors)."""
+
+    widget = wtforms.widgets.HiddenInput()
+
+    def process_formdata(self, valuelist):
+        self.data = int_arg(valuelist[0]) if valuelist else None
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)
+
+    @property
+    def chosen(self) -> str | None:
+        if self.data is None:
+            return None
+        if getattr(self, "_chosen", (None,))[0] != self.data:
+            self._chosen = (self.data, client_queries.pick_label(self.data))
+        return self._chosen[1]
+
+    def pre_validate(self, form):
+        typed = any(str(v).strip() for v in self.raw_data or [])
+        if (typed and self.data is None) or (self.data is not None and self.chosen is None):
+            self.data = None
+            raise ValidationError("这位客户不在您可选择的客户中，请重新搜索选择。")
 
 
 class DecimalField(wtforms.DecimalField):

@@ -7,6 +7,7 @@ from access import first_client_id, uncovered_routes, wrong_statuses
 MATRIX = {
     "/clients/": [302, 200, 200, 200, 200],
     "/clients/new": [302, 200, 200, 200, 403],
+    "/clients/pick?q=1": [302, 200, 200, 200, 200],
     "/clients/related-row?index=1": [302, 200, 200, 200, 403],
     "/clients/{own}": [302, 200, 200, 200, 200],
     "/clients/{colleague}": [302, 404, 200, 200, 200],

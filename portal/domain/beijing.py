@@ -56,3 +56,13 @@ def china_now() -> datetime:
 def utcnow() -> datetime:
     """The current time as naive UTC; the database stores every timestamp this way."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def previous_month(month: date) -> date:
+    """The first day of the month before ``month``'s."""
+    return month_start(month_start(month) - timedelta(days=1))
+
+
+def next_month(month: date) -> date:
+    """The first day of the month after ``month``'s."""
+    return month_end(month) + timedelta(days=1)

@@ -118,6 +118,16 @@ def week_end(monday: date) -> date:
     return monday + timedelta(days=6)
 
 
+def previous_week(monday: date) -> date:
+    """The Monday of the week before the one starting on ``monday``."""
+    return monday - timedelta(days=7)
+
+
+def next_week(monday: date) -> date:
+    """The Monday of the week after the one starting on ``monday``."""
+    return monday + timedelta(days=7)
+
+
 def week_label(monday: date) -> str:
     """A week as 附件5 writes it: （ 月 日 — 月 日 ）."""
     sunday = week_end(monday)

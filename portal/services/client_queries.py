@@ -154,6 +154,41 @@ def search(query: ClientQuery, user: User | None = None) -> Page:
     return Page(items=list(items), total=total, page=page)
 
 
+PICK_LIMIT = 10  # a client picker offers this many matches
+
+
+def pick(q: str, user: User | None = None) -> list[Client]:
+    """The clients a picker offers for what was typed (the search box's matching: name,
+    initials, fund account…), inside the user's scope, at most ``PICK_LIMIT``."""
+    condition = search_condition(q.strip())
+    if condition is None:
+        return []
+    return list(
+        db.session.scalars(
+            scope.scoped(Client, user)
+            .where(Client.id.in_(select(Client.id).where(condition)))
+            .order_by(*SORTS["name"][1])
+            .limit(PICK_LIMIT)
+        )
+    )
+
+
+def pick_label(client_id: int | None, user: User | None = None) -> str | None:
+    """How a picker shows a chosen client, or None if there is none such in the user's scope."""
+    if client_id is None or not 0 < client_id < 2**31:
+        return None
+    row = db.session.execute(
+        select(Client.name, Client.fund_account).where(
+            Client.id == client_id, scope.clause(Client, user)
+        )
+    ).one_or_none()
+    return None if row is None else client_label(*row)
+
+
+def client_label(name: str, fund_account: str) -> str:
+    return f"{name}（{fund_account}）"
+
+
 def managers_in_scope(user: User) -> list[User]:
     """The client managers whose clients the user may see (for filters and reassignment)."""
     stmt = select(User).where(User.role == "manager").order_by(User.branch_id, User.id)

@@ -180,10 +180,11 @@ def week_of(manager: User, monday: date, with_contents: bool = True) -> WeekFigu
     return week_figures([manager], [monday], with_contents)[(manager.id, monday)]
 
 
-def recent_weeks(manager: User, count: int = 8) -> list[WeekFigures]:
-    """The manager's last ``count`` weeks, this week first."""
-    this_week = workdays.week_start(china_today())
-    mondays = [this_week - timedelta(days=7 * n) for n in range(count)]
+def recent_weeks(manager: User, count: int = 8, until: date | None = None) -> list[WeekFigures]:
+    """The manager's ``count`` weeks up to the one holding ``until`` (default: this week),
+    the latest first."""
+    last = workdays.week_start(min(until or china_today(), china_today()))
+    mondays = [last - timedelta(days=7 * n) for n in range(count)]
     weeks = week_figures([manager], mondays)
     return [weeks[(manager.id, monday)] for monday in mondays]
 

@@ -19,7 +19,6 @@ from portal.domain import workdays
 from portal.domain.beijing import china_today, local_date, month_end, month_start, utc_bounds
 from portal.extensions import db
 from portal.models import Client, Consultation, Contact, User, WorkLog
-from portal.models.client import NAME_ORDER
 from portal.services import contacts
 from portal.services.records import clean_text, set_changed, sync_rows, use_case
 
@@ -265,13 +264,3 @@ def written_today(manager: User) -> bool:
         )
         is not None
     )
-
-
-def own_clients(manager: User) -> list[tuple[int, str]]:
-    """(id, label) of the manager's clients for the consultation rows, by surname initial."""
-    rows = db.session.execute(
-        select(Client.id, Client.name, Client.fund_account)
-        .where(Client.manager_id == manager.id)
-        .order_by(*NAME_ORDER)
-    )
-    return [(client_id, f"{name}（{account}）") for client_id, name, account in rows]

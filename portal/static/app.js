@@ -327,3 +327,138 @@ document.addEventListener("click", (event) => {
     document.getElementById(toggle.getAttribute("aria-controls")).classList.toggle("open", open);
   }
 });
+
+// ---- Periods: the month picker (_macros/periods.html) ----
+// A <details> popover of month links that works without script; here it closes on Escape
+// or a click elsewhere, opens on the shown month, and arrow keys move between the months.
+document.addEventListener("toggle", (event) => {
+  const picker = event.target;
+  if (picker.matches?.("[data-month-picker]") && picker.open) {
+    const shown = picker.querySelector("a[aria-current]") || picker.querySelector(".month-picker-panel a");
+    shown?.focus();
+  }
+}, true);
+
+document.addEventListener("click", (event) => {
+  for (const picker of document.querySelectorAll("[data-month-picker][open]")) {
+    if (!picker.contains(event.target)) {
+      picker.open = false;
+    }
+  }
+});
+
+document.addEventListener("keydown", (event) => {
+  const picker = (event.target instanceof Element) && event.target.closest("[data-month-picker]");
+  if (!picker) {
+    return;
+  }
+  if (event.key === "Escape" && picker.open) {
+    picker.open = false;
+    picker.querySelector("summary").focus();
+    return;
+  }
+  const steps = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -6, ArrowDown: 6 };
+  const links = [...picker.querySelectorAll(".month-picker-panel a")];
+  const at = links.indexOf(event.target);
+  if (at >= 0 && event.key in steps) {
+    event.preventDefault();
+    links[Math.min(Math.max(at + steps[event.key], 0), links.length - 1)].focus();
+  }
+});
+
+// ---- Client pickers (_macros/pickers.html) ----
+// The text box fetches matching clients (htmx); here one of them is chosen — by click, or
+// with the arrow keys and Enter — into the hidden client id. Typing again unsets the choice.
+const pickerParts = (picker) => ({
+  hidden: picker.querySelector("input[type=hidden]"),
+  search: picker.querySelector("input[type=search]"),
+  list: picker.querySelector(".pick-options"),
+});
+
+function closePicker(picker) {
+  const { search, list } = pickerParts(picker);
+  list.replaceChildren();
+  search.setAttribute("aria-expanded", "false");
+  search.removeAttribute("aria-activedescendant");
+}
+
+function choosePick(picker, option) {
+  const { hidden, search } = pickerParts(picker);
+  hidden.value = option.dataset.clientId;
+  search.value = option.dataset.clientLabel;
+  closePicker(picker);
+  hidden.dispatchEvent(new Event("change", { bubbles: true }));
+}
+
+function movePick(picker, step) {
+  const { search, list } = pickerParts(picker);
+  const options = [...list.querySelectorAll("[data-client-id]")];
+  if (!options.length) {
+    return;
+  }
+  const at = options.findIndex((o) => o.getAttribute("aria-selected") === "true");
+  const next = options[(at + step + options.length + (at < 0 && step < 0 ? 1 : 0)) % options.length];
+  options.forEach((o) => o.setAttribute("aria-selected", String(o === next)));
+  search.setAttribute("aria-activedescendant", next.id);
+  next.scrollIntoView({ block: "nearest" });
+}
+
+document.addEventListener("input", (event) => {
+  const picker = (event.target instanceof Element) && event.target.closest("[data-client-picker]");
+  if (picker && event.target.type === "search") {
+    pickerParts(picker).hidden.value = "";
+    if (!event.target.value.trim()) {
+      closePicker(picker);
+    }
+  }
+});
+
+document.addEventListener("htmx:afterSwap", (event) => {
+  const list = event.detail?.target;
+  if (!(list instanceof Element) || !list.matches(".pick-options")) {
+    return;
+  }
+  const picker = list.closest("[data-client-picker]");
+  if (!picker) {
+    return;
+  }
+  const { hidden, search } = pickerParts(picker);
+  if (hidden.value || !search.value.trim()) {
+    closePicker(picker); // an answer arriving after the choice was made
+    return;
+  }
+  list.querySelectorAll("[data-client-id]").forEach((o, i) => { o.id = `${list.id}-${i}`; });
+  search.setAttribute("aria-expanded", String(list.children.length > 0));
+});
+
+document.addEventListener("keydown", (event) => {
+  const picker = (event.target instanceof Element) && event.target.closest("[data-client-picker]");
+  if (!picker || event.target.type !== "search") {
+    return;
+  }
+  const { list } = pickerParts(picker);
+  const options = list.querySelectorAll("[data-client-id]");
+  if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    event.preventDefault();
+    movePick(picker, event.key === "ArrowDown" ? 1 : -1);
+  } else if (event.key === "Enter" && options.length) {
+    event.preventDefault(); // choose, do not submit the form
+    choosePick(picker, list.querySelector('[aria-selected="true"]') || options[0]);
+  } else if (event.key === "Escape" && list.children.length) {
+    event.preventDefault();
+    closePicker(picker);
+  }
+});
+
+document.addEventListener("click", (event) => {
+  const option = (event.target instanceof Element) && event.target.closest(".pick-options [data-client-id]");
+  if (option) {
+    choosePick(option.closest("[data-client-picker]"), option);
+    return;
+  }
+  for (const picker of document.querySelectorAll("[data-client-picker]")) {
+    if (!picker.contains(event.target)) {
+      closePicker(picker);
+    }
+  }
+});

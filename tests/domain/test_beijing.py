@@ -25,3 +25,10 @@ def test_month_ends():
     assert beijing.month_end(date(2026, 2, 1)) == date(2026, 2, 28)
     assert beijing.month_end(date(2026, 12, 31)) == date(2026, 12, 31)
     assert beijing.month_end(date(2026, 4, 30)) == date(2026, 4, 30)
+
+
+def test_previous_and_next_month_cross_years_and_short_months():
+    assert beijing.previous_month(date(2026, 1, 1)) == date(2025, 12, 1)
+    assert beijing.previous_month(date(2026, 3, 31)) == date(2026, 2, 1)
+    assert beijing.next_month(date(2026, 12, 15)) == date(2027, 1, 1)
+    assert beijing.next_month(date(2024, 1, 31)) == date(2024, 2, 1)

@@ -97,3 +97,8 @@ def test_never_a_crash_whatever_the_date(day):
     workdays.is_workday(day)
     assert workdays.add_workdays(day, 3) >= day
     assert workdays.previous_workday(day) <= day
+
+
+def test_previous_and_next_week_step_mondays_across_a_year_end():
+    assert workdays.previous_week(date(2026, 1, 5)) == date(2025, 12, 29)
+    assert workdays.next_week(date(2025, 12, 29)) == date(2026, 1, 5)

@@ -19,6 +19,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from portal.domain import visits
 from portal.domain.beijing import china_now, china_today
 from portal.forms import (
+    ClientField,
     DecimalField,
     Form,
     choices,
@@ -145,7 +146,7 @@ class ConsultationForm(Form):
     class Meta:
         csrf = False
 
-    client_id = SelectField("客户姓名", coerce=lambda v: int(v) if v else None, choices=[])
+    client_id = ClientField("理财咨询客户姓名")
     summary = StringField("咨询内容概要", validators=[max_length(500)])
 
 
@@ -165,12 +166,6 @@ class WorkLogForm(Form):
     plan_review = TextAreaField("昨日计划完成情况", validators=TEXT)
     insights = TextAreaField("今日心得", validators=TEXT)
     tomorrow_plan = TextAreaField("明日计划", validators=TEXT)
-
-    def __init__(self, *args, clients: list[tuple[int, str]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.client_choices = choices([("", "（选择客户）"), *clients])
-        for entry in self.consultations.entries:
-            entry.form.client_id.choices = self.client_choices
 
     def validate_consultations(self, field):
         for entry in field.entries:

@@ -9,6 +9,7 @@ from portal.args import int_arg, month_arg
 from portal.blueprints.activities import bp
 from portal.blueprints.activities.contacts import chosen_manager, manager_or_404, parse_day
 from portal.blueprints.activities.forms import ConsultationForm, WorkLogForm
+from portal.domain import periods
 from portal.domain.beijing import china_today, month_start
 from portal.pdf import pdf_response, render_pdf
 from portal.services import selection, worklogs
@@ -34,6 +35,7 @@ def logs():
         manager=manager,
         month=worklogs.month_of(manager, first) if manager else None,
         first=first,
+        nav=periods.month_nav(first, china_today()),
         today=china_today(),
         choices=selection.choices(current_user),
     )
@@ -57,11 +59,9 @@ def edit_log(day: str):
         flash(f"{day} 不能填写日志：日志按工作日填写，休息日须当天登记过已完成的联系。", "error")
         return redirect(url_for("activities.logs"))
     sheet = worklogs.day_sheet(current_user, day)
-    clients = worklogs.own_clients(current_user)
-    form = WorkLogForm(obj=sheet.log, clients=clients)
+    form = WorkLogForm(obj=sheet.log)
     if request.method == "GET" and sheet.log is None:
         form.consultations.append_entry()
-        form.consultations[-1].client_id.choices = form.client_choices
     if form.validate_on_submit():
         worklogs.save_log(current_user, day, form.log_data(), form.consultation_rows())
         flash(f"{day} 的工作日志已保存。", "success")
@@ -77,9 +77,7 @@ def consultation_row():
     if int_arg(index) is None or int_arg(index) >= worklogs.MAX_CONSULTATIONS:
         abort(400)
     index = int(index)
-    form = WorkLogForm(formdata=None, clients=worklogs.own_clients(current_user))
     row = ConsultationForm(formdata=None, prefix=f"consultations-{index}-")
-    row.client_id.choices = form.client_choices
     return render_template(
         "activities/_consultation_row.html", row=row, next_index=index + 1, oob=True
     )

@@ -1,19 +1,19 @@
 """The weekly summary (附件5): a manager's weeks, one week's summary (written and submitted
 by the manager, commented by the branch head), the branch's week side by side, the PDF."""
 
-from datetime import timedelta
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.blueprints.activities import bp
 from portal.blueprints.activities.contacts import manager_or_404, parse_day
 from portal.blueprints.activities.forms import CommentForm, WeeklyForm
-from portal.domain import workdays
+from portal.domain import periods, workdays
 from portal.domain.beijing import china_today
 from portal.pdf import pdf_response, render_pdf
 from portal.services import selection, weekly
 from portal.services.permissions import permits, requires
+
+WEEKS_SHOWN = 8  # a manager's list of weeks pages by this many
 
 
 def monday_or_404(value: str):
@@ -29,13 +29,12 @@ def weeks():
     """A manager's recent weeks; the branch's week for a head or HQ."""
     if current_user.role != "manager":
         return redirect(url_for("activities.branch_week", **request.args))
-    return render_template("activities/weeks.html", weeks=weekly.recent_weeks(current_user))
-
-
-def _next_week(monday):
-    """The following week, if it has begun (for the page's navigation)."""
-    following = monday + timedelta(days=7)
-    return following if following <= china_today() else None
+    weeks = weekly.recent_weeks(current_user, WEEKS_SHOWN, parse_day(request.args.get("until")))
+    return render_template(
+        "activities/weeks.html",
+        weeks=weeks,
+        nav=periods.week_nav(weeks[0].week_start, china_today(), step=WEEKS_SHOWN),
+    )
 
 
 def _week_page(manager, monday, form=None, comment_form=None):
@@ -54,8 +53,7 @@ def _week_page(manager, monday, form=None, comment_form=None):
         week=figures,
         form=form if editable else None,
         comment_form=comment_form if may_comment else None,
-        previous=monday - timedelta(days=7),
-        following=_next_week(monday),
+        nav=periods.week_nav(monday, china_today()),
     ), 422 if failed else 200
 
 
@@ -113,8 +111,7 @@ def branch_week():
         overview=weekly.branch_week(branch.id, monday),
         branch=branch,
         choices=selection.choices(current_user),
-        previous=monday - timedelta(days=7),
-        following=_next_week(monday),
+        nav=periods.week_nav(monday, china_today()),
     )
 
 

@@ -7,11 +7,20 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from portal.domain import suitability
 from portal.domain.beijing import china_now
-from portal.forms import DecimalField, Form, choices, given, max_length, required, sensible_year
+from portal.forms import (
+    ClientField,
+    DecimalField,
+    Form,
+    choices,
+    given,
+    max_length,
+    required,
+    sensible_year,
+)
 from portal.models.advice import CATEGORIES
 
 
@@ -35,7 +44,7 @@ class DailySummaryForm(Form):
 
 
 class AdviceForm(Form):
-    client_id = SelectField("客户", coerce=int, choices=[])
+    client_id = ClientField("客户", validators=[InputRequired("请搜索并选择客户。")])
     given_at = DateTimeLocalField(
         "时间", format="%Y-%m-%dT%H:%M", validators=[given("时间"), not_in_future]
     )

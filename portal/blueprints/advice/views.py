@@ -13,15 +13,12 @@ from portal.blueprints.advice.forms import (
     MeetingForm,
     ReviewForm,
 )
-from portal.domain import consulting, screening
+from portal.domain import consulting, periods, screening
 from portal.domain import review as review_rules
 from portal.domain.beijing import china_now, china_today, local_date, month_start, to_utc
 from portal.domain.workdays import week_start
-from portal.extensions import db
-from portal.forms import choices
 from portal.models import Branch, Client
 from portal.models.advice import Advice
-from portal.models.client import NAME_ORDER
 from portal.pdf import pdf_response, render_pdf
 from portal.services import advice as service
 from portal.services import scope, selection
@@ -53,7 +50,11 @@ def index():
     month = _month_arg()
     records = service.month_list(month, flagged_only=request.args.get("state") == "flagged")
     return render_template(
-        "advice/index.html", records=records, month=month, state=request.args.get("state", "")
+        "advice/index.html",
+        records=records,
+        month=month,
+        nav=periods.month_nav(month, china_today()),
+        state=request.args.get("state", ""),
     )
 
 
@@ -63,9 +64,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @requires("advice.write")
 def new():
-    clients = db.session.scalars(scope.scoped(Client).order_by(*NAME_ORDER)).all()
     form = AdviceForm()
-    form.client_id.choices = choices((c.id, f"{c.name}（{c.fund_account}）") for c in clients)
     if request.method == "GET":
         form.given_at.data = china_now()
         form.client_id.data = int_arg(request.args.get("client"))
@@ -240,6 +239,7 @@ def _weekly_context():
     manager, managers = _manager_for_report()
     return {
         "monday": monday,
+        "nav": periods.week_nav(monday, china_today()),
         "manager": manager,
         "managers": managers,
         "table": service.weekly_table(manager.id, monday),
@@ -281,6 +281,7 @@ def _review_context(branch: Branch, month: date) -> dict:
         "month": month,
         "signable_from": review_rules.signable_from(month),
         "month_ended": review_rules.may_sign(month, china_today()),
+        "nav": periods.month_nav(month, china_today()),
         "items": service.month_items(branch.id, month),
         "meeting": service.get_review(branch.id, month),
     }

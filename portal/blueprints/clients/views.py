@@ -37,6 +37,16 @@ def index():
     return render_template("clients/list.html", **context)
 
 
+@bp.get("/pick")
+@login_required
+def pick():
+    """A client picker's matches for what was typed (htmx fragment: a list of options)."""
+    q = request.args.get("q", "")[:50]
+    return render_template(
+        "clients/_pick_options.html", matches=client_queries.pick(q), q=q.strip()
+    )
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @requires("client.create")
 def new():
