@@ -31,18 +31,14 @@ class NavItem:
         )
 
 
-# HQ may open the managers' daily work (contacts, logs, weeks) but does not work there day to
-# day: its menu leaves them out and offers a branch's week (周工作总结), which opens each
-# manager's week.
-DAY_TO_DAY = frozenset({"manager", "branch_head"})
-
 # The navigation. Later capabilities add their entries here.
 NAVIGATION: list[NavItem] = [
     NavItem("首页", "main.home", None),
     NavItem("客户", "clients.index", None),
     NavItem("待补填评估", "risk.pending", "risk.pending"),
-    NavItem("拜访记录", "activities.contact_list", "work.read", DAY_TO_DAY),
-    NavItem("工作日志", "activities.logs", "work.read", DAY_TO_DAY),
+    # HQ reads the managers' daily work of any branch: it picks the branch and manager there.
+    NavItem("拜访记录", "activities.contact_list", "work.read"),
+    NavItem("工作日志", "activities.logs", "work.read"),
     NavItem("周工作总结", "activities.weeks", "work.read", frozenset({"manager"})),
     NavItem(
         "周工作总结", "activities.branch_week", "weeks.branch", frozenset({"branch_head", "hq"})

@@ -10,7 +10,9 @@ NAV = {
     "hq": [
         "首页",
         "客户",
-        "周工作总结",  # a branch's week, the way to the managers' activity pages
+        "拜访记录",  # the managers' activity pages, branch and manager picked there
+        "工作日志",
+        "周工作总结",  # a branch's week, which opens each manager's week
         "投资建议",
         "分类概览",
         "分类汇总表",
