@@ -66,6 +66,10 @@ BAND_MIX = [
 ]
 
 
+BENCH_PII_KEY = "YmVuY2gtcGlpLWtleS1zeW50aGV0aWMtZGF0YS0zMmI="
+"""The identity-data key of the bench's database (32 bytes, base64)."""
+
+
 def make_app(database: Path | str):
     """The app on the SQLite file ``database`` (a path) or on a database URL (a str)."""
     from portal import create_app
@@ -77,6 +81,8 @@ def make_app(database: Path | str):
                 f"sqlite:///{database}" if isinstance(database, Path) else database
             ),
             "SECRET_KEY": "bench",
+            # Synthetic data under a fixed key, so that the built database stays readable.
+            "PII_KEY": BENCH_PII_KEY,
             "TESTING": True,
             "SERVER_NAME": None,
             "LOG_LEVEL": "WARNING",
@@ -190,6 +196,7 @@ def _insert_clients(managers) -> list[tuple[int, float, float]]:
     from portal.extensions import db
     from portal.models import Client
     from portal.models.client import SORT_KEY_LENGTH
+    from portal.models.encrypted import id_number_hash
 
     names_of = cache(
         lambda name: (
@@ -212,6 +219,9 @@ def _insert_clients(managers) -> list[tuple[int, float, float]]:
         birthday = date(1945, 1, 1) + timedelta(days=rng.randrange(365 * 58))
         male = rng.random() < 0.5
         mobile = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
+        id_number = build_resident_id(
+            "310115", birthday, rng.randrange(500) * 2 + (1 if male else 0)
+        )
         _, low, high = rng.choices(BAND_MIX, weights)[0]
         level = low * (high / low) ** rng.random()
         rate = rng.lognormvariate(0.9, 0.8)  # median ≈ 2.5: many clients near the threshold
@@ -223,9 +233,8 @@ def _insert_clients(managers) -> list[tuple[int, float, float]]:
                 "name": name,
                 "gender": "男" if male else "女",
                 "id_type": "resident",
-                "id_number": build_resident_id(
-                    "310115", birthday, rng.randrange(500) * 2 + (1 if male else 0)
-                ),
+                "id_number": id_number,  # sealed by the column's type, as the app does
+                "id_number_hash": id_number_hash(id_number),
                 "birthday": birthday,
                 "commission_rate": Decimal("0.000300"),
                 "mobile": mobile,

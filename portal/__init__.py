@@ -44,6 +44,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    from portal.models import encrypted
+
+    encrypted.init_app(app, _instance_secret)
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
@@ -65,12 +68,14 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def _instance_secret(instance: Path) -> str:
+def _instance_secret(
+    instance: Path, name: str = "secret_key", make=lambda: secrets.token_hex(32)
+) -> str:
     """A per-installation secret kept under instance/, for the embedded default set-up."""
     instance.mkdir(parents=True, exist_ok=True)
-    path = instance / "secret_key"
+    path = instance / name
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
+        path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
 

@@ -1,5 +1,5 @@
 """Command-line tools: ``flask seed demo``, ``flask questionnaire load``, ``flask create-user``,
-``flask backup`` and ``flask restore``."""
+``flask backup``, ``flask restore`` and ``flask pii rotate-key``."""
 
 from pathlib import Path
 
@@ -9,10 +9,11 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from portal import demo
+from portal.domain.crypto import PiiKeyError
 from portal.extensions import db
 from portal.models import ROLES, Branch
 from portal.models.audit import acting_as
-from portal.services import accounts, backup, risk
+from portal.services import accounts, backup, crypto, risk
 
 
 def register_cli(app: Flask) -> None:
@@ -21,6 +22,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(pii_cli)
 
 
 seed = AppGroup("seed", help="Load data into the database.")
@@ -106,3 +108,20 @@ def restore_command(path: Path):
     except (OSError, RuntimeError) as error:
         raise click.ClickException(f"恢复失败：{error}") from error
     click.echo(f"已从 {path} 恢复数据库")
+
+
+pii_cli = AppGroup("pii", help="Identity data encrypted at rest.")
+
+
+@pii_cli.command(
+    "rotate-key",
+    help="Re-encrypt all identity data (records and audit trail) with PII_KEY; the keys it "
+    "replaces are given in PII_OLD_KEYS. Run it as the tables' owner, like the migrations.",
+)
+def rotate_key():
+    try:
+        counts = crypto.rotate_key()
+    except PiiKeyError as error:
+        raise click.ClickException(f"密钥轮换失败，数据未改动：{error}") from error
+    done = "，".join(f"{table} {count} 行" for table, count in counts.items())
+    click.echo(f"已用新密钥重新加密：{done}。旧密钥现在可以从 PII_OLD_KEYS 中删除。")

@@ -18,6 +18,10 @@ def from_environment() -> dict:
     """The settings of a running portal; every key can be set by an environment variable."""
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        # Identity data at rest (portal.domain.crypto): the key, and older keys still to be
+        # rotated away (`flask pii rotate-key`), comma-separated.
+        "PII_KEY": os.environ.get("PII_KEY"),
+        "PII_OLD_KEYS": os.environ.get("PII_OLD_KEYS", ""),
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.db'}"
         ),
@@ -34,7 +38,8 @@ def from_environment() -> dict:
 
 
 DEFAULTS = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # hide_parameters: a failed statement's error (and the log) never shows its values.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,

@@ -23,6 +23,8 @@ from portal.extensions import db
 from portal.models.audit import acting_as
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+TEST_PII_KEY = "dGVzdC1waWkta2V5LW9mLXRoZS1zdWl0ZS0zMmJ5dGU="
+"""The suite's identity-data key (32 bytes, base64): tests/test_crypto.py rotates away from it."""
 DEMO_LOGINS = {"hq": "hq", "branch_head": "head1", "manager": "mgr1", "counter": "counter1"}
 
 
@@ -58,6 +60,7 @@ def _database(tmp_path_factory):
         {
             "SQLALCHEMY_DATABASE_URI": uri,
             "SECRET_KEY": "test-secret",
+            "PII_KEY": TEST_PII_KEY,
             "TESTING": True,
             "UPLOAD_DIR": str(workdir / "uploads"),
             "HUEY_URL": f"sqlite:///{workdir / 'huey.db'}",

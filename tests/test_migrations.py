@@ -25,6 +25,19 @@ KNOWN = {
     + ": total_assets DESC NULLS LAST in the database, plain in the model",
     ("postgresql", "add_index", "ix_clients_total_assets"): MIGRATION_0006
     + ": the same index, seen from the model's side",
+    **{
+        ("sqlite", "modify_type", f"{table}.{column}"): "migration 0010 seals these columns; "
+        "SQLite enforces no VARCHAR length, and changing the declared type to TEXT would rebuild "
+        "the table (PostgreSQL changes it)"
+        for table, column in (
+            ("clients", "id_number"),
+            ("clients", "home_phone"),
+            ("clients", "work_phone"),
+            ("clients", "mobile"),
+            ("clients", "email"),
+            ("client_related_persons", "phone"),
+        )
+    },
     ("sqlite", "modify_default", "clients.name_sort_key"): "migration 0008 adds the column with "
     "the default '' that ADD COLUMN … NOT NULL needs; SQLite cannot drop a default without "
     "rebuilding the table, which would lose the table's triggers (PostgreSQL drops it)",

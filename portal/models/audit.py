@@ -32,6 +32,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from portal.domain.beijing import to_local, utcnow
 from portal.extensions import db
 from portal.models.base import Audited, BigId
+from portal.models.encrypted import Encrypted, keyring
 
 SECRET = "******"
 
@@ -97,6 +98,10 @@ def _text(value) -> str | None:
     return str(value)
 
 
+def _sealed(text: str | None) -> str | None:
+    return keyring().seal(text) if text else text
+
+
 def _value_before(obj, key: str):
     """The value of ``key`` as it was loaded (before this flush's change), else as it is."""
     history = inspect(obj).attrs[key].history
@@ -138,6 +143,8 @@ def _rows_for(obj, action: str) -> list[dict]:
             if old == new:
                 continue
         old_text, new_text = _text(old), _text(new)
+        if isinstance(attr.columns[0].type, Encrypted):  # identity data: sealed here too
+            old_text, new_text = _sealed(old_text), _sealed(new_text)
         if key in model.__audit_secret__:
             old_text = SECRET if old is not None else None
             new_text = SECRET if new is not None else None
@@ -161,6 +168,40 @@ def record_view(obj, field: str, shown: str | None = None) -> None:
             request_id=request_id,
         )
     )
+
+
+APPEND_ONLY_TRIGGERS = {
+    "postgresql": ("audit_log_append_only",),
+    "sqlite": ("audit_log_no_update",),
+}
+"""The row triggers of migration 0001 that refuse an UPDATE of the trail."""
+
+
+@contextmanager
+def values_rewritable(connection):
+    """Within the caller's transaction, let UPDATE rewrite the trail's stored values: only
+    the key rotation and migration 0010 do, to re-seal identity data (the same values under
+    another key). PostgreSQL disables the append-only trigger (which needs the table's owner:
+    run them as the migrations' role) and takes an exclusive lock on the table until the
+    transaction ends; SQLite drops the trigger and creates it again. Either way a failure
+    rolls the trigger back with everything else; no other session ever sees it off."""
+    if connection.dialect.name == "postgresql":
+        for name in APPEND_ONLY_TRIGGERS["postgresql"]:
+            connection.exec_driver_sql(f"ALTER TABLE audit_log DISABLE TRIGGER {name}")
+        yield
+        for name in APPEND_ONLY_TRIGGERS["postgresql"]:
+            connection.exec_driver_sql(f"ALTER TABLE audit_log ENABLE TRIGGER {name}")
+        return
+    (name,) = APPEND_ONLY_TRIGGERS["sqlite"]
+    # pysqlite opens its transaction only before a DML statement: touch no row, so that the
+    # DROP TRIGGER below belongs to the transaction rather than committing on its own.
+    connection.exec_driver_sql("UPDATE audit_log SET id = id WHERE 0")
+    sql = connection.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)
+    ).scalar_one()
+    connection.exec_driver_sql(f"DROP TRIGGER {name}")
+    yield
+    connection.exec_driver_sql(sql)
 
 
 _DELETED = "audit_deleted"  # key in ``session.info``: the audited objects the flush deleted

@@ -3,9 +3,17 @@ turnover thresholds of the basic classification (SPEC §2, §3, §6).
 
 Money is ``Numeric`` → ``Decimal`` yuan; months are the ``Date`` of their first day.
 
-The derived columns ``surname_initial``/``name_initials``/``name_sort_key`` (from ``name``) and
-``mobile_last4`` (from ``mobile``) are set whenever the source attribute is set through the ORM;
-bulk inserts (demo data, bench) compute them with the same functions.
+The derived columns ``surname_initial``/``name_initials``/``name_sort_key`` (from ``name``),
+``mobile_last4`` (from ``mobile``) and ``id_number_hash`` (from ``id_number``) are set whenever
+the source attribute is set through the ORM; bulk inserts (demo data, bench) compute them with
+the same functions.
+
+Identity data is encrypted at rest (:mod:`portal.models.encrypted`): ID number, the three phone
+numbers, e-mail, and a related person's phone. ``id_number_hash`` (a keyed HMAC) serves the
+exact search by ID number. ``mobile_last4`` stays plain, for the search box's "last four
+digits": four digits are not identifying on their own (each is shared by one mobile in ten
+thousand), and they are no secret here — the masked number every user of the client sees
+(``138****5678``) shows the same four digits.
 The figures columns of a client (``figures_month`` … ``turnover``) and ``class_code`` are
 written only by :mod:`portal.services.classification`, in set-based SQL.
 
@@ -37,6 +45,7 @@ from portal.domain.classification import CLASSES
 from portal.domain.idcard import ID_TYPES
 from portal.extensions import db
 from portal.models.base import Audited, BigId
+from portal.models.encrypted import Encrypted, id_number_hash
 from portal.models.org import Branch, User
 
 PREFERENCE_ORDER = "VCJTQX"
@@ -92,7 +101,14 @@ class Client(Audited, db.Model):
     __tablename__ = "clients"
     __audit_label__ = "客户"
     __audit_ignore__ = frozenset(
-        {"surname_initial", "name_initials", "name_sort_key", "mobile_last4", "updated_at"}
+        {
+            "surname_initial",
+            "name_initials",
+            "name_sort_key",
+            "mobile_last4",
+            "id_number_hash",
+            "updated_at",
+        }
     )
     __table_args__ = (
         # The list page: scope (manager or branch) + filter + order, then LIMIT. The default
@@ -148,7 +164,7 @@ class Client(Audited, db.Model):
     id_type: Mapped[str] = mapped_column(
         String(12), default="resident", info={"label": "证件类型", "choices": dict(ID_TYPES)}
     )
-    id_number: Mapped[str] = mapped_column(String(32), info={"label": "证件号码", "masked": True})
+    id_number: Mapped[str] = mapped_column(Encrypted(), info={"label": "证件号码", "masked": True})
     birthday: Mapped[date | None] = mapped_column(info={"label": "生日"})
     occupation: Mapped[str] = mapped_column(String(60), default="", info={"label": "职业地位"})
     commission_rate: Mapped[Decimal | None] = mapped_column(
@@ -172,16 +188,16 @@ class Client(Audited, db.Model):
     home_address: Mapped[str] = mapped_column(String(200), default="", info={"label": "家庭地址"})
     work_address: Mapped[str] = mapped_column(String(200), default="", info={"label": "单位地址"})
     home_phone: Mapped[str] = mapped_column(
-        String(20), default="", info={"label": "住宅电话", "masked": True}
+        Encrypted(), default="", info={"label": "住宅电话", "masked": True}
     )
     home_postcode: Mapped[str] = mapped_column(String(6), default="", info={"label": "住宅邮编"})
     work_phone: Mapped[str] = mapped_column(
-        String(20), default="", info={"label": "公司电话", "masked": True}
+        Encrypted(), default="", info={"label": "公司电话", "masked": True}
     )
     mobile: Mapped[str] = mapped_column(
-        String(11), default="", info={"label": "手机号码", "masked": True}
+        Encrypted(), default="", info={"label": "手机号码", "masked": True}
     )
-    email: Mapped[str] = mapped_column(String(120), default="", info={"label": "电子邮箱"})
+    email: Mapped[str] = mapped_column(Encrypted(), default="", info={"label": "电子邮箱"})
     meeting_place: Mapped[str] = mapped_column(
         String(10), default="", info={"label": "最佳面谈地点"}
     )
@@ -232,6 +248,9 @@ class Client(Audited, db.Model):
         _collated(SORT_KEY_LENGTH), info={"label": "姓名拼音排序"}
     )
     mobile_last4: Mapped[str] = mapped_column(String(4), default="", info={"label": "手机尾号"})
+    id_number_hash: Mapped[str | None] = mapped_column(
+        String(64), index=True, info={"label": "证件号码检索值"}
+    )
 
     # Basic classification (SPEC §2), written by services.classification.
     class_code: Mapped[str | None] = mapped_column(String(2), info={"label": "客户基本分类"})
@@ -281,6 +300,11 @@ class Client(Audited, db.Model):
         self.surname_initial = surname.initial(value)
         self.name_initials = surname.name_initials(value)[:12]
         self.name_sort_key = surname.sort_key(value)[:SORT_KEY_LENGTH]
+        return value
+
+    @validates("id_number")
+    def _derive_id_number_hash(self, key: str, value: str) -> str:
+        self.id_number_hash = id_number_hash(value)
         return value
 
     @validates("mobile")
@@ -338,7 +362,7 @@ class RelatedPerson(Audited, db.Model):
     position: Mapped[int] = mapped_column(default=0, info={"label": "序号"})
     name: Mapped[str] = mapped_column(String(40), info={"label": "姓名", "names_part": True})
     phone: Mapped[str] = mapped_column(
-        String(20), default="", info={"label": "联系电话", "masked": True}
+        Encrypted(), default="", info={"label": "联系电话", "masked": True}
     )
     relation: Mapped[str] = mapped_column(String(20), default="", info={"label": "关系"})
     influence: Mapped[str] = mapped_column(String(20), default="", info={"label": "影响力"})

@@ -19,12 +19,14 @@ from functools import cache
 from sqlalchemy import Column, and_, func, literal, or_, select
 from sqlalchemy.sql.visitors import replacement_traverse
 
+from portal.domain.crypto import is_sealed
 from portal.domain.formats import commission
 from portal.domain.idcard import mask_mobile
 from portal.extensions import db
 from portal.models import AuditLog, Branch, Client, User
 from portal.models.audit import SECRET
 from portal.models.base import Audited
+from portal.models.encrypted import keyring
 from portal.services import scope
 from portal.services.scope import RULES
 
@@ -206,10 +208,10 @@ def _info(record_type: str, field: str) -> dict:
 
     ``choices``: its codes' labels (code → label, or → a choice with a ``label``); with
     ``several``, the value holds several codes in one string. ``masked``: a number of a person,
-    shown masked (SPEC §8: the trail keeps it whole, the page masks it as everywhere else; the
-    client's file has the logged "显示完整"). ``shown_as``: ``month``, ``commission`` or
-    ``screening_hits`` (:data:`SHOWN_AS`). ``names_part``: the field that names a part of a
-    record on its parent's history ("相关人物 张三：…")."""
+    shown masked (SPEC §8: the trail keeps it whole but sealed, like the record; the page
+    masks it as everywhere else; the client's file has the logged "显示完整"). ``shown_as``:
+    ``month``, ``commission`` or ``screening_hits`` (:data:`SHOWN_AS`). ``names_part``: the
+    field that names a part of a record on its parent's history ("相关人物 张三：…")."""
     column = _column(record_type, field)
     return column.info if column is not None else {}
 
@@ -288,6 +290,8 @@ class _Shower:
     def value(self, record_type: str, field: str, value: str | None) -> str | None:
         if value is None or value == SECRET:
             return value
+        if is_sealed(value):  # identity data (models.encrypted): opened here, masked below
+            value = keyring().open(value)
         info = _info(record_type, field)
         if info.get("masked"):
             return mask_mobile(value)

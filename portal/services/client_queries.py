@@ -16,6 +16,7 @@ from portal.domain.classification import CLASS_INFO, CLASSES
 from portal.extensions import db
 from portal.models import Client, Contact, User
 from portal.models.client import NAME_ORDER, ClassChange, MonthlyFigure
+from portal.models.encrypted import id_number_hash
 from portal.models.risk import RISK_LEVELS
 from portal.services import scope
 
@@ -102,12 +103,19 @@ def _prefix(column, text: str):
     return and_(column >= text, column < text + "\U0010ffff")
 
 
+ID_NUMBER_MIN = 8
+"""The shortest text the search box also tries as a whole ID number (passports have 9)."""
+
+
 def search_condition(q: str):
     """What the search box matches: the start of the name or of its initials (ZSF), the start
-    of the fund account or client number, or the last four digits of the mobile."""
+    of the fund account or client number, the last four digits of the mobile, or a whole ID
+    number (stored encrypted: matched by its keyed hash, ``Client.id_number_hash``)."""
     if not q:
         return None
     terms = []
+    if len(q) >= ID_NUMBER_MIN and q.isascii() and q.isalnum():
+        terms.append(Client.id_number_hash == id_number_hash(q))
     if q.isdigit():
         terms += [_prefix(Client.fund_account, q), _prefix(Client.client_no, q)]
         if len(q) == 4:
