@@ -44,6 +44,10 @@ class Encrypted(TypeDecorator):
     impl = Text
     cache_ok = True
 
+    @property
+    def python_type(self) -> type:
+        return str
+
     def process_bind_param(self, value, dialect):
         return keyring().seal(value) if value else value
 
