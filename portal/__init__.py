@@ -150,6 +150,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from portal.services import pii
+
+    pii.init_app(app)  # a request that showed numbers in full leaves its view rows
+
     @app.before_request
     def assign_request_id():
         incoming = request.headers.get("X-Request-ID", "")

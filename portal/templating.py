@@ -8,7 +8,6 @@ from flask import Flask, render_template, request
 from flask_login import current_user
 
 from portal.domain import formats
-from portal.domain.idcard import mask_mobile
 from portal.models import ROLES, User
 from portal.services.permissions import can, permits
 
@@ -71,7 +70,6 @@ def render_form(template: str, form, **context):
 def init_app(app: Flask) -> None:
     for name in ("local_time", "money", "wan", "commission"):
         app.jinja_env.filters[name] = getattr(formats, name)
-    app.jinja_env.filters["mask_phone"] = lambda v: mask_mobile(v) if v else "—"
     app.jinja_env.globals["ROLES"] = ROLES
     app.jinja_env.globals["can"] = can
 

@@ -9,10 +9,11 @@ from datetime import datetime
 import pytest
 from activity_data import DAY, WEEK, new_client, setup_branch, user, visit
 from pypdf import PdfReader
+from sqlalchemy import select
 from test_pdf import embedded_fonts
 
 from portal.extensions import db
-from portal.models import Client, Contact
+from portal.models import AuditLog, Client, Contact
 from portal.services import contacts, weekly, worklogs
 
 
@@ -100,10 +101,27 @@ def test_annex2_work_log(org, ids, login_as, caplog):
             "填表人：李明",
         ),
     )
-    assert "139****" in text  # the phone is masked in print (SPEC §8)
+    # The manager's own print carries the client's phone in full, and is logged (SPEC §8);
+    # HQ's is masked and leaves no trace.
     with org.app_context():
         mobile = db.session.get(Client, ids["own"]).mobile
-    assert mobile not in text
+    assert mobile in text
+    assert views_of(org, ids["own"]) == ["print"]
+    url = f"/work/logs/{ids['mgr1']}/{DAY}/annex02.pdf"
+    text = squeeze(pdf_text(login_as("hq"), url, caplog))
+    assert "139****" in text and mobile not in text
+    assert views_of(org, ids["own"]) == ["print"]
+
+
+def views_of(app, client_id: int) -> list[str]:
+    with app.app_context():
+        return db.session.scalars(
+            select(AuditLog.field).where(
+                AuditLog.record_type == "clients",
+                AuditLog.record_id == client_id,
+                AuditLog.action == "view",
+            )
+        ).all()
 
 
 def test_annex5_weekly_summary(org, ids, login_as, caplog):

@@ -290,7 +290,13 @@ def test_assessment_pdf_is_like_the_paper_form(book, login_as, fresh, caplog):
         assert q.display_text.replace(" ", "")[:12] in text, q.number
     assert "评分标准" in text and "郑重提醒" in text and "客户签字" in text
     assert "60分" in text and "（AE）" in text  # Q9's two choices in the answer blank
-    assert fresh.id_number not in text  # numbers are masked in print
+    # The client's own manager prints the number in full, and the print is logged (SPEC §8).
+    assert fresh.id_number in text
+    with book.app_context():
+        views = db.session.scalars(
+            select(AuditLog.field).where(AuditLog.record_id == fresh.id, AuditLog.action == "view")
+        ).all()
+    assert views == ["print"]
     fonts = {
         str(f["/BaseFont"])
         for page in reader.pages
@@ -298,6 +304,13 @@ def test_assessment_pdf_is_like_the_paper_form(book, login_as, fresh, caplog):
     }
     assert any("CJK" in f for f in fonts)
     assert ".notdef" not in caplog.text
+    # The counter, who may record an assessment too, prints it masked.
+    text = pdf_text_of(login_as("counter").get(f"/assessments/{record_id}.pdf").data)
+    assert fresh.id_number not in text and fresh.id_number[-4:] in text
+
+
+def pdf_text_of(data: bytes) -> str:
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).replace(" ", "")
 
 
 def test_assessments_are_audited(book, login_as, fresh):

@@ -6,7 +6,7 @@ from portal.domain import archive, classification, idcard, suitability, suppleme
 from portal.models.advice import CATEGORIES
 from portal.models.client import FIN_FIELDS, MEETING_PLACES
 from portal.models.risk import RISK_LEVELS
-from portal.services.pii import masked
+from portal.services.pii import masked, may_see, shown
 
 NAMES = {
     "ANNEX3_LABELS": archive.ANNEX3_LABELS,
@@ -26,4 +26,6 @@ NAMES = {
     "WEEKLY_TYPES": visits.WEEKLY_TYPES,
     "describe_class": classification.describe,
     "masked": masked,
+    "may_see": may_see,
+    "shown": shown,
 }

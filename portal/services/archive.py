@@ -7,8 +7,9 @@ in a fixed number of queries whatever its size: the clients, their commissions o
 (one grouped query), their visits (one grouped query, ``client_queries.visit_counts``) and,
 for 附件3, their related persons (one query).
 
-Numbers are masked in every printout and export, for everyone (SPEC §8: only the screen may
-show them in full, to the client's manager and branch head, and each such view is logged).
+Numbers (SPEC §8): 附件3 carries them as ``services.pii`` allows — in full for the client's
+manager and branch head, each print logged, masked for everyone else; 附件4 (a list of a whole
+book) masks them for everyone.
 """
 
 from __future__ import annotations

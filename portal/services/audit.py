@@ -31,7 +31,7 @@ from portal.services import scope
 from portal.services.scope import RULES
 
 ACTIONS = {"insert": "新增", "update": "修改", "delete": "删除", "view": "查看完整信息"}
-VIEWS = {"edit_form": "编辑页显示的号码"}
+VIEWS = {"edit_form": "编辑页显示的号码", "print": "打印件上的号码"}
 """``field`` of a view row that names no column (services.pii) → its label."""
 
 

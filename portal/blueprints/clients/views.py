@@ -98,7 +98,7 @@ def file_page(client: Client, **forms) -> dict:
         "client_advice": advice.for_client(client) if permits(current_user, "advice.read") else [],
         "contacts": contacts,
         "visits": contacts["visits"] if contacts else visit_count(client),
-        "may_reveal": pii.may_reveal(current_user, client),
+        "may_reveal": pii.may_see(client),
     }
 
 
@@ -107,12 +107,11 @@ def file_page(client: Client, **forms) -> dict:
 def edit(client_id: int):
     client = scope.get_or_404(Client, client_id)
     form = ClientForm(obj=client, client=client)
-    if request.method == "GET":
-        pii.record_edit_view(client)
     if form.validate_on_submit():
         clients.update_client(client, form.client_data(), related=form.related_rows())
         flash("客户档案已保存。", "success")
         return redirect(url_for("clients.show", client_id=client.id))
+    pii.shown_in_form(client, form)
     return render_form("clients/form.html", form, client=client)
 
 
@@ -179,9 +178,9 @@ def reveal(client_id: int, field: str):
     client = scope.get_or_404(Client, client_id)
     if field not in pii.MASKED_FIELDS:
         abort(404)
-    if not pii.may_reveal(current_user, client):
+    value = pii.full(client, field)
+    if value is None:
         abort(403)
-    value = pii.reveal(client, field)
     return render_template(
         "clients/_pii.html", client=client, field=field, value=value, revealed=True
     )
