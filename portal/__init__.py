@@ -10,11 +10,12 @@ from flask import Flask, g, has_request_context, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as settings
+from portal import sessions
 from portal.clean_request import PortalRequest
 from portal.extensions import csrf, db, login_manager, migrate
 from portal.pages import answers_get
@@ -123,6 +124,8 @@ def _configure_login(app: Flask) -> None:
             return None
         return user
 
+    sessions.init_app(app)
+
 
 def _register_blueprints(app: Flask) -> None:
     from portal.blueprints.activities import bp as activities_bp
@@ -204,12 +207,17 @@ def _register_errors(app: Flask) -> None:
         ),
         413: ("文件过大", "上传的内容超过了允许的大小。"),
         500: ("系统错误", "系统出现了错误，我们已记录此问题。请稍后重试。"),
+        503: ("服务暂时不可用", "系统暂时无法访问数据库，我们已记录此问题。请稍后重试。"),
     }
 
     def page(code: int, detail: str | None = None):
         """The error page; for an in-place htmx action, only its message (shown beside what
-        was clicked)."""
+        was clicked). A server error's page needs no database: it is shown as to a signed-out
+        visitor (the portal's name and 返回首页 as its navigation), since loading the user may
+        be what failed."""
         title, text = messages.get(code, messages[400])
+        if code >= 500:
+            login_manager._update_request_context_with_user()  # anonymous, for this page only
         in_place = request.headers.get("HX-Request") and not request.headers.get("HX-Boosted")
         return (
             render_template(
@@ -243,11 +251,24 @@ def _register_errors(app: Flask) -> None:
         log.warning("Integrity error on %s %s: %s", request.method, request.path, error.orig)
         return page(409)
 
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        """The database is down, unreachable or refused to wait (a lock, a timeout)."""
+        _roll_back()
+        log.exception("Database unavailable on %s %s", request.method, request.path)
+        return page(503)
+
     @app.errorhandler(Exception)
     def server_error(error):
-        db.session.rollback()
+        _roll_back()
         log.exception("Unhandled error on %s %s", request.method, request.path)
         return page(500)
+
+    def _roll_back():
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:  # the connection is gone; the error page does not need it
+            log.warning("Rollback failed on %s %s", request.method, request.path, exc_info=True)
 
 
 def _register_template_helpers(app: Flask) -> None:

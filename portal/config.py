@@ -34,6 +34,8 @@ def from_environment() -> dict:
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        # A session without a request of its user for this long ends (portal.sessions).
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "30")),
     }
 
 

@@ -40,7 +40,8 @@ class Branch(Audited, db.Model):
 class User(Audited, UserMixin, db.Model):
     __tablename__ = "users"
     __audit_label__ = "用户"
-    __audit_secret__ = frozenset({"password_hash", "session_token"})
+    __audit_secret__ = frozenset({"password_hash"})
+    __audit_ignore__ = Audited.__audit_ignore__ | {"session_token"}  # rotated at each log-out
     __table_args__ = (
         CheckConstraint("role IN ('manager', 'counter', 'branch_head', 'hq')", name="role_known"),
         CheckConstraint(
@@ -59,7 +60,8 @@ class User(Audited, UserMixin, db.Model):
     )
     active: Mapped[bool] = mapped_column(default=True, info={"label": "启用"})
     password_hash: Mapped[str] = mapped_column(String(256), info={"label": "密码"})
-    # Rotated on every password change or deactivation, which ends the user's other sessions.
+    # Rotated on every log-out, password change or deactivation: that ends all the user's
+    # sessions (``load_user`` compares it with the one in the session cookie).
     session_token: Mapped[str] = mapped_column(
         String(32), default=lambda: secrets.token_hex(16), info={"label": "会话令牌"}
     )
@@ -99,4 +101,4 @@ class LoginAttempt(db.Model):
     username: Mapped[str] = mapped_column(String(80))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     ip: Mapped[str] = mapped_column(String(64), default="")
-    outcome: Mapped[str] = mapped_column(String(10))  # ok | failed | locked
+    outcome: Mapped[str] = mapped_column(String(10))  # ok | failed | locked | pending

@@ -1,6 +1,7 @@
 from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from portal import sessions
 from portal.blueprints.auth import bp
 from portal.blueprints.auth.forms import ChangePasswordForm, LoginForm
 from portal.extensions import login_manager
@@ -14,7 +15,8 @@ def unauthorized():
     """Send a signed-out user to the log-in page, to come back to the page they were on (for a
     form post: the form's own page, where the browser restores what they typed). An htmx
     request gets the whole log-in page, never the log-in form swapped into a part of the page."""
-    flash(login_manager.login_message, login_manager.login_message_category)
+    if not sessions.ended_idle():  # which said why already
+        flash(login_manager.login_message, login_manager.login_message_category)
     target = page_of_request()
     url = url_for("auth.login", next=target) if target else url_for("auth.login")
     if request.headers.get("HX-Request"):
@@ -43,6 +45,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    auth.end_sessions(current_user)
     logout_user()
     flash("您已安全退出。", "info")
     return redirect(url_for("auth.login"))

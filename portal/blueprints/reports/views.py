@@ -1,6 +1,7 @@
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from portal import sessions
 from portal.blueprints.reports import bp
 from portal.models import Client
 from portal.pdf import ARCHIVE, pdf_response, render_pdf, write_pdf
@@ -112,7 +113,8 @@ def _job_or_404(job_id: str) -> exports.Job:
 def export_progress(job_id: str):
     job = _job_or_404(job_id)
     g.vary_hx = True
-    if is_htmx():
+    if is_htmx():  # the page polling itself (reports/_progress.html)
+        sessions.not_activity()
         return render_template("reports/_progress.html", job=job)
     return render_template("reports/export.html", job=job)
 
