@@ -8,12 +8,15 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from portal import sessions
 from portal.domain.beijing import china_today
 from portal.extensions import db
 from portal.models import Client, User
 from portal.models.audit import acting_as
 
 pytestmark = pytest.mark.browser
+
+IDLE_MESSAGE = "您已超过30分钟未操作，为保护客户信息已自动退出，请重新登录。"
 
 
 def _first_client_of(org, username: str) -> int:
@@ -108,6 +111,29 @@ def test_a_session_ended_in_another_tab_keeps_the_typed_summary_and_returns_to_i
     drafts = "Object.keys(sessionStorage).filter((key) => key.startsWith('draft:'))"
     assert page.evaluate(drafts) == []
     expect(page.get_by_label("本周总结")).to_have_value("本周拜访了三位核心客户，反馈良好。")
+
+
+def test_an_idle_session_ends_with_its_message_and_keeps_the_typed_summary(
+    org, login, page, live_server, user_id, monkeypatch
+):
+    week_url = _week_url(live_server, user_id("mgr1"))
+    login("mgr1")
+    page.goto(week_url)
+    page.get_by_label("本周总结").fill("下午整理了客户回访记录，尚未保存。")
+    half_an_hour_later = sessions.now() + 31 * 60
+    monkeypatch.setattr(sessions, "now", lambda: half_an_hour_later)
+
+    page.get_by_role("button", name="保存草稿").click()
+    page.wait_for_url(re.compile(r"/login\?next="))
+    expect(page.get_by_text(IDLE_MESSAGE)).to_be_visible()
+    expect(page.get_by_text("请先登录")).to_have_count(0)
+    page.get_by_label("用户名").fill("mgr1")
+    page.get_by_label("密码").fill("demo1234")
+    page.get_by_role("button", name="登录").click()
+
+    page.arrive(week_url)
+    expect(page.get_by_label("本周总结")).to_have_value("下午整理了客户回访记录，尚未保存。")
+    expect(page.get_by_text("已恢复您尚未保存的输入")).to_be_visible()
 
 
 def test_after_a_422_the_first_bad_field_has_the_focus_and_f5_shows_the_page(
