@@ -543,8 +543,10 @@ def test_a_manager_never_sees_another_managers_records(org, ids, login_as):
         f"/work/contacts/{ids['own_visit']}",
     ):
         assert mgr2.get(url).status_code == 404, url
-    # ?manager= is ignored for a manager: always their own.
-    page = mgr2.get(f"/work/contacts?manager={ids['mgr1']}").get_data(as_text=True)
+    # A manager asking for another manager's contacts or logs: 404, never their own instead.
+    assert mgr2.get(f"/work/contacts?manager={ids['mgr1']}").status_code == 404
+    assert mgr2.get(f"/work/logs?manager={ids['mgr1']}").status_code == 404
+    page = mgr2.get(f"/work/contacts?manager={ids['mgr2']}").get_data(as_text=True)
     assert "王五" in page and "李四" not in page
     head = login_as("branch_head")
     assert "李明的心得" in head.get(f"/work/logs/{ids['mgr1']}/{DAY}").get_data(as_text=True)

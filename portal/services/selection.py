@@ -121,6 +121,15 @@ class Choices:
     def managers_by_branch(self) -> list[tuple[Branch, list[User]]]:
         return [(b, [m for m in self.managers if m.branch_id == b.id]) for b in self.branches]
 
+    def manager_or_404(self, manager_id: int | None) -> User | None:
+        """The manager a list is filtered by, one of those offered (404 for any other)."""
+        if manager_id is None:
+            return None
+        manager = next((m for m in self.managers if m.id == manager_id), None)
+        if manager is None:
+            abort(404)
+        return manager
+
     def branch_name(self, branch_id: int | None) -> str:
         return next((b.name for b in self.branches if b.id == branch_id), "")
 

@@ -36,10 +36,9 @@ def manager_or_404(manager_id: int) -> User:
 
 
 def chosen_manager() -> User | None:
-    """The ``manager`` of the query string, in scope; a manager always themself (the
-    manager's own ``?manager=`` is ignored)."""
-    wanted = request.args.get("manager") if selection.choices(current_user).picks_manager else None
-    return selection.manager_for(current_user, wanted)
+    """The ``manager`` of the query string, in scope (404 outside it); a manager always
+    themself."""
+    return selection.manager_for(current_user, request.args.get("manager"))
 
 
 @bp.get("/contacts")

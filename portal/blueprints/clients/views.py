@@ -21,12 +21,14 @@ from portal.templating import is_htmx, render_form
 @login_required
 def index():
     query = client_queries.ClientQuery.from_args(request.args)
+    choices = selection.choices(current_user)
+    choices.manager_or_404(query.manager_id)
     page = client_queries.search(query)
     g.vary_hx = True
     context = {
         "query": query,
         "page": page,
-        "choices": selection.choices(current_user),
+        "choices": choices,
         "sorts": client_queries.SORTS,
     }
     if is_htmx() and request.headers.get("HX-Target") == "results":
