@@ -112,7 +112,11 @@ def _progress(job: Job) -> None:
 def load(job_id: str) -> Job | None:
     if not _JOB_ID.match(job_id or ""):
         return None
-    return queue.peek(_key(job_id))
+    job = queue.peek(_key(job_id))
+    if job is not None:  # a job stored before attempts were counted ran once
+        job.setdefault("attempt", 1)
+        job.setdefault("resumes", 0)
+    return job
 
 
 def covered(user: User, job: Job) -> Selection | None:
