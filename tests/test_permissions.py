@@ -92,6 +92,7 @@ ROUTES: dict[str, list[str]] = {
         "POST /archive/exports",
         "/archive/exports/no-such-job",
         "/archive/exports/no-such-job/download",
+        "POST /archive/exports/no-such-job/retry",
         "/classification/overview",
     ],
     "thresholds.manage": ["/classification/thresholds"],

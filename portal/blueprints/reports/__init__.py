@@ -16,6 +16,7 @@ NAMES = {
     "describe_class": classification.describe,
     "export_status": exports.status_label,
     "export_finished": exports.is_finished,
+    "export_can_retry": exports.can_retry,
 }
 """Names the report pages use."""
 

@@ -119,6 +119,13 @@ def export_progress(job_id: str):
     return render_template("reports/export.html", job=job)
 
 
+@bp.post("/archive/exports/<job_id>/retry")
+@requires("reports.read")
+def export_retry(job_id: str):
+    exports.retry(_job_or_404(job_id))
+    return redirect(url_for("reports.export_progress", job_id=job_id))
+
+
 @bp.get("/archive/exports/<job_id>/download")
 @requires("reports.read")
 def export_download(job_id: str):
