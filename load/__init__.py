@@ -162,9 +162,12 @@ def wait_healthy(url: str, server: subprocess.Popen, timeout: float = HEALTH_TIM
 def start_gunicorn(database: str, port: int, out: Path) -> subprocess.Popen:
     """gunicorn with the repository's ``gunicorn.conf.py`` on 127.0.0.1:``port``; its logs in
     ``out``. The GUNICORN_* settings of the environment apply (workers, threads, …)."""
+    from bench import BENCH_PII_KEY
+
     env = os.environ | {
         "DATABASE_URL": database,
         "SECRET_KEY": secrets.token_hex(32),  # sessions of this run only
+        "PII_KEY": BENCH_PII_KEY,  # the bench's identity data are sealed with it
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_ACCESS_LOG": str(out / "access.log"),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
