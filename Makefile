@@ -4,6 +4,9 @@
 #              run the whole suite
 #              (on SQLite; again on PostgreSQL when TEST_DATABASE_URL is set; the queue
 #              test on Redis too when TEST_REDIS_URL is set)
+#   make load  50 sessions of the four roles for 60 s (LOAD_TIME) against gunicorn on the
+#              bench's PostgreSQL database (LOAD_DATABASE_URL; built by `python -m bench
+#              --postgres URL`), with locust; prints p50/p95/p99 per page and the failures
 
 PYTHON    ?= python3
 VENV      := .venv
@@ -17,7 +20,7 @@ TEST_DEBS := $(RUN_DEBS) poppler-utils chromium postgresql-client
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench debs-run debs-test clean
+.PHONY: run test lint bench load debs-run debs-test clean
 
 run: debs-run $(VENV)/.run-installed
 	@mkdir -p instance
@@ -53,6 +56,12 @@ lint: $(VENV)/.test-installed
 bench: debs-test $(VENV)/.test-installed
 	$(BIN)/python -m bench
 
+LOAD_TIME ?= 60s
+LOAD_USERS ?= 50
+
+load: debs-run $(VENV)/.load-installed
+	$(BIN)/python -m load --run-time $(LOAD_TIME) --users $(LOAD_USERS)
+
 $(VENV)/.run-installed: pyproject.toml
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -63,6 +72,12 @@ $(VENV)/.test-installed: pyproject.toml
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.run-installed
+
+$(VENV)/.load-installed: pyproject.toml
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[load]'
 	@touch $@ $(VENV)/.run-installed
 
 debs-run:

@@ -1,0 +1,7 @@
+"""``python -m load``: see :mod:`load`."""
+
+import sys
+
+from load import main
+
+sys.exit(main())
