@@ -563,7 +563,7 @@ def _archive_timings(app) -> list[tuple[str, str, str]]:
 
     from portal.extensions import db
     from portal.models import Client, User
-    from portal.services import archive, exports
+    from portal.services import exports, selection
 
     rows: list[tuple[str, str, str]] = []
     manager, status = _login(app, "mgr1")
@@ -595,7 +595,7 @@ def _archive_timings(app) -> list[tuple[str, str, str]]:
 
     with app.test_request_context():
         user = _archive_manager(BATCH_CLIENTS)
-        job = exports.start(user, archive.selection_for(user))
+        job = exports.start(user, selection.selection_for(user))
         from portal import queue
 
         queue.huey().storage.flush_queue()  # run here, timed, instead of by a worker
@@ -621,7 +621,8 @@ def _archive_timings(app) -> list[tuple[str, str, str]]:
             )
         )
         if job["failures"] or job["status"] != "done":
-            rows.append(("batch export status", f"{job['status']} {job['failures'][:3]}", "FAIL"))
+            reason = job.get("error") or job["failures"][:3]
+            rows.append(("batch export status", f"{job['status']} {reason}", "FAIL"))
 
     for username, path in (
         ("mgr1", "/archive/annex4"),

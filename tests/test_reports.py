@@ -407,6 +407,13 @@ def test_batch_export_runs_to_a_pdfa_of_every_client(book, mgr3_job, login_as):
     assert login_as("hq").get(f"/archive/exports/{job['id']}/download").status_code == 404
 
 
+def test_a_book_larger_than_one_chunk_is_exported_whole(book, mgr3_job, monkeypatch):
+    real = archive.chunks
+    monkeypatch.setattr(archive, "chunks", lambda ids: real(ids, 2))  # chunks of two clients
+    job = run_now(book, mgr3_job["id"])
+    assert (job["status"], job["done"], job["failures"]) == ("done", SMALL_BOOK, [])
+
+
 def test_a_failing_client_is_reported_not_skipped(book, mgr3_job, login_as, monkeypatch):
     with book.app_context():
         victim = first_client("mgr3")

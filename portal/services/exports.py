@@ -355,7 +355,8 @@ def _run(job: Job) -> None:
                 job["done"] += 1
                 _progress(job)
             pii.write_views()
-        db.session.expunge_all()
+        db.session.expunge_all()  # memory stays flat: the next chunk reads its own records
+        user = db.session.get(User, job["user_id"])
 
     if not documents:
         raise RuntimeError("没有一位客户的档案表生成成功")
