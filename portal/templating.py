@@ -17,12 +17,13 @@ class NavItem:
     """A menu entry, shown to whoever may do the ``action`` its page requires (None: every
     signed-in user). ``only`` narrows the menu, never the permission: the page keeps a lighter
     menu for a role that may open it but does not work there day to day, or labels one page
-    differently by role."""
+    differently by role. ``group`` names the drop-down menu it sits in ('' for the top bar)."""
 
     label: str
     endpoint: str
     action: str | None
     only: frozenset[str] | None = None
+    group: str = ""
 
     def shown_to(self, user: User) -> bool:
         return (self.action is None or permits(user, self.action)) and (
@@ -30,31 +31,73 @@ class NavItem:
         )
 
 
-# The navigation. Later capabilities add their entries here.
+@dataclass(frozen=True)
+class NavGroup:
+    """A drop-down menu of the top bar and the entries of it the user is shown."""
+
+    label: str
+    items: tuple[NavItem, ...]
+
+    @property
+    def endpoints(self) -> frozenset[str]:
+        return frozenset(item.endpoint for item in self.items)
+
+
+SERVICE, WORK, REPORTS, ADMIN = "客户服务", "日常工作", "统计报表", "系统管理"
+
+# The navigation, in the order shown; a group's entries follow each other. Each capability adds
+# its entries here, in its group.
 NAVIGATION: list[NavItem] = [
     NavItem("首页", "main.home", None),
     NavItem("客户", "clients.index", None),
-    NavItem("待补填评估", "risk.pending", "risk.pending"),
+    NavItem("待补填评估", "risk.pending", "risk.pending", group=SERVICE),
     # HQ reads the managers' daily work of any branch: it picks the branch and manager there.
-    NavItem("拜访记录", "activities.contact_list", "work.read"),
-    NavItem("工作日志", "activities.logs", "work.read"),
-    NavItem("周工作总结", "activities.weeks", "work.read", frozenset({"manager"})),
+    NavItem("拜访记录", "activities.contact_list", "work.read", group=WORK),
+    NavItem("工作日志", "activities.logs", "work.read", group=WORK),
+    NavItem("周工作总结", "activities.weeks", "work.read", frozenset({"manager"}), WORK),
     NavItem(
-        "周工作总结", "activities.branch_week", "weeks.branch", frozenset({"branch_head", "hq"})
+        "周工作总结",
+        "activities.branch_week",
+        "weeks.branch",
+        frozenset({"branch_head", "hq"}),
+        WORK,
     ),
-    NavItem("投资建议", "advice.index", "advice.read"),
-    NavItem("分类概览", "reports.overview_page", "reports.read"),
-    NavItem("分类汇总表", "reports.annex4", "reports.read"),
-    NavItem("新开户风险分类表", "risk.daily", "risk.daily_report"),
-    NavItem("分类标准", "classification.thresholds", "thresholds.manage"),
-    NavItem("本部人员", "admin.users", "users.read", frozenset({"branch_head"})),
-    NavItem("营业部管理", "admin.branches", "branches.manage"),
-    NavItem("用户管理", "admin.users", "users.read", frozenset({"hq"})),
+    NavItem("投资建议", "advice.index", "advice.read", group=WORK),
+    NavItem("分类概览", "reports.overview_page", "reports.read", group=REPORTS),
+    NavItem("分类汇总表", "reports.annex4", "reports.read", group=REPORTS),
+    NavItem("新开户风险分类表", "risk.daily", "risk.daily_report", group=REPORTS),
+    NavItem("分类标准", "classification.thresholds", "thresholds.manage", group=ADMIN),
+    NavItem("本部人员", "admin.users", "users.read", frozenset({"branch_head"}), ADMIN),
+    NavItem("营业部管理", "admin.branches", "branches.manage", group=ADMIN),
+    NavItem("用户管理", "admin.users", "users.read", frozenset({"hq"}), ADMIN),
 ]
 
 
-def navigation_for(user: User) -> list[NavItem]:
-    return [item for item in NAVIGATION if item.shown_to(user)]
+def navigation_for(user: User) -> list[NavItem | NavGroup]:
+    """The top bar of ``user``: the entries they are shown, each group's gathered into one
+    drop-down where it has its first entry; a group with a single entry is that entry."""
+    bar: list[NavItem | NavGroup] = []
+    groups: dict[str, list[NavItem]] = {}
+    for item in NAVIGATION:
+        if not item.shown_to(user):
+            continue
+        if not item.group:
+            bar.append(item)
+        elif item.group in groups:
+            groups[item.group].append(item)
+        else:
+            groups[item.group] = [item]
+            bar.append(NavGroup(item.group, ()))
+    return [
+        entry
+        if isinstance(entry, NavItem)
+        else (
+            groups[entry.label][0]
+            if len(groups[entry.label]) == 1
+            else NavGroup(entry.label, tuple(groups[entry.label]))
+        )
+        for entry in bar
+    ]
 
 
 def is_htmx() -> bool:

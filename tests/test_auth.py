@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -65,8 +66,6 @@ ALL_NAV = {
 
 
 def nav_labels(html: str) -> list[str]:
-    import re
-
     nav = re.search(r'<nav class="mainnav".*?</nav>', html, re.S).group(0)
     return re.findall(r">([^<>]+)</a>", nav)
 
@@ -194,3 +193,32 @@ def test_next_parameter_only_redirects_inside_the_portal(org):
     data = {"username": "mgr1", "password": "demo1234", "csrf_token": token}
     response = client.post("/login?next=https://evil.example/", data=data)
     assert response.headers["Location"] == "/"
+
+
+def nav_bar(html: str) -> list[str]:
+    """The top bar as shown: each plain entry's label, each drop-down as 'label▾'."""
+    nav = re.search(r'<nav class="mainnav".*?</nav>', html, re.S).group(0)
+    nav = re.sub(r'<div class="navgroup-items">.*?</div>', "", nav, flags=re.S)
+    return [
+        label + ("▾" if tag == "button" else "")
+        for tag, label in re.findall(r"<(a|button)\b[^>]*>([^<>]+)</(?:a|button)>", nav)
+    ]
+
+
+def test_the_menu_gathers_each_groups_entries_into_one_drop_down(login_as):
+    assert nav_bar(login_as("manager").get("/").get_data(as_text=True)) == [
+        "首页",
+        "客户",
+        "待补填评估",  # a group with a single entry shown is that entry
+        "日常工作▾",
+        "统计报表▾",
+    ]
+    html = login_as("counter").get("/").get_data(as_text=True)
+    assert nav_bar(html) == ["首页", "客户", "待补填评估", "新开户风险分类表"]
+
+
+def test_the_group_of_the_page_shown_is_marked_current(login_as):
+    html = login_as("manager").get("/work/logs").get_data(as_text=True)
+    group = re.search(r'<div class="navgroup current">.*?</div>\s*</div>', html, re.S).group(0)
+    assert ">日常工作</button>" in group
+    assert 'aria-current="page">工作日志</a>' in group

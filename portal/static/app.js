@@ -328,6 +328,40 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// A menu group opens on a click or tap (on hover without script); a click elsewhere, Escape or
+// the keyboard's focus leaving it closes it.
+function closeNavGroups(except) {
+  document.querySelectorAll(".navgroup.open").forEach((group) => {
+    if (group !== except) {
+      group.classList.remove("open");
+      group.querySelector("[data-navgroup]").setAttribute("aria-expanded", "false");
+    }
+  });
+}
+
+document.addEventListener("click", (event) => {
+  const label = event.target.closest("[data-navgroup]");
+  const group = label ? label.closest(".navgroup") : null;
+  closeNavGroups(group);
+  if (group) {
+    const open = group.classList.toggle("open");
+    label.setAttribute("aria-expanded", String(open));
+  }
+});
+
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") {
+    closeNavGroups(null);
+  }
+});
+
+document.addEventListener("focusout", (event) => {
+  const group = event.target.closest?.(".navgroup.open");
+  if (group && !group.contains(event.relatedTarget)) {
+    closeNavGroups(null);
+  }
+});
+
 // ---- Periods: the month picker (_macros/periods.html) ----
 // A <details> popover of month links that works without script; here it closes on Escape
 // or a click elsewhere, opens on the shown month, and arrow keys move between the months.

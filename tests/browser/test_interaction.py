@@ -197,3 +197,32 @@ def test_on_a_phone_the_menu_opens_behind_its_button(org, login, page, live_serv
     menu.get_by_role("link", name="客户").click()
     page.arrive(f"{live_server}/clients/")
     expect(page.get_by_role("navigation", name="主导航")).to_be_hidden()
+
+
+def test_a_menu_group_drops_down_on_a_click_and_opens_its_page(org, login, page, live_server):
+    login("mgr1")
+    menu = page.get_by_role("navigation", name="主导航")
+    logs = menu.get_by_role("link", name="工作日志")
+    expect(logs).to_be_hidden()
+
+    menu.get_by_role("button", name="日常工作").click()
+    expect(logs).to_be_visible()
+    page.keyboard.press("Escape")
+    page.mouse.move(700, 600)  # away from the menu: hovering no longer holds it open
+    expect(logs).to_be_hidden()
+
+    menu.get_by_role("button", name="日常工作").click()
+    logs.click()
+    page.arrive(f"{live_server}/work/logs")
+    assert page.console.errors == []
+
+
+def test_on_a_phone_the_menu_shows_every_group_open(org, login, page, live_server):
+    login("mgr1")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("button", name="菜单").click()
+    menu = page.get_by_role("navigation", name="主导航")
+    for label in ("工作日志", "投资建议", "分类概览"):
+        expect(menu.get_by_role("link", name=label)).to_be_visible()
+    menu.get_by_role("link", name="投资建议").click()
+    page.arrive(f"{live_server}/advice/")
