@@ -35,6 +35,7 @@ ROUTES: dict[str, list[str]] = {
         "POST /clients/{own}/figures",
     ],
     "client.reassign": ["POST /clients/{own}/reassign"],
+    "clients.export": ["/clients/export.csv"],
     "risk.assess": [
         "/clients/{own}/assessments/new",
         "POST /assessments/{assessment}/scan",

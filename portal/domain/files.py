@@ -1,4 +1,5 @@
-"""What an uploaded scan really is, judged from its first bytes, never from its name."""
+"""What an uploaded scan really is, judged from its first bytes, never from its name; the content
+types of the files the portal hands out."""
 
 SIGNATURES = (
     (b"%PDF-", "application/pdf"),
@@ -7,6 +8,8 @@ SIGNATURES = (
 )
 EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 MAX_SCAN_BYTES = 10 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+"""The content type of the Excel files the portal hands out."""
 
 
 def sniff(head: bytes) -> str | None:

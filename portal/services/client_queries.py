@@ -133,6 +133,23 @@ def search_condition(q: str):
 
 
 def search(query: ClientQuery, user: User | None = None) -> Page:
+    stmt = filtered(query, user)
+    total = db.session.scalar(
+        stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+    )
+    page = min(query.page, max(1, math.ceil(total / PAGE_SIZE)))
+    items = db.session.scalars(
+        stmt.options(joinedload(Client.manager))
+        .order_by(*SORTS[query.sort][1])
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return Page(items=list(items), total=total, page=page)
+
+
+def filtered(query: ClientQuery, user: User | None = None):
+    """The clients in the user's scope that the query's search box and filters match
+    (unordered)."""
     stmt = scope.scoped(Client, user)
     condition = search_condition(query.q)
     if condition is not None:
@@ -149,17 +166,7 @@ def search(query: ClientQuery, user: User | None = None) -> Page:
         stmt = stmt.where(Client.risk_level.is_(None))
     elif query.risk_level:
         stmt = stmt.where(Client.risk_level == query.risk_level)
-    total = db.session.scalar(
-        stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
-    )
-    page = min(query.page, max(1, math.ceil(total / PAGE_SIZE)))
-    items = db.session.scalars(
-        stmt.options(joinedload(Client.manager))
-        .order_by(*SORTS[query.sort][1])
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
-    return Page(items=list(items), total=total, page=page)
+    return stmt
 
 
 PICK_LIMIT = 10  # a client picker offers this many matches

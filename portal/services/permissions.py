@@ -24,6 +24,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "client.create": frozenset({MANAGER, COUNTER, HEAD}),
     "client.edit": frozenset({MANAGER, HEAD}),  # the file, its related persons, monthly figures
     "client.reassign": frozenset({HEAD}),
+    # The client list as Excel / CSV (numbers masked as listed): counter staff serve clients
+    # one at a time and take no lists away.
+    "clients.export": frozenset({MANAGER, HEAD, HQ}),
     # Risk tolerance (附件1, Art. 8): entered where the client is met; the daily report of new
     # accounts is counter staff's, for the branch's directors and HQ.
     "risk.assess": frozenset({MANAGER, COUNTER, HEAD}),  # the questionnaire and its signed scan

@@ -1,4 +1,14 @@
-from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from portal.args import int_arg
@@ -11,8 +21,19 @@ from portal.blueprints.clients.forms import (
     ReassignForm,
     RelatedPersonForm,
 )
+from portal.domain.beijing import china_today
+from portal.domain.files import XLSX
 from portal.models import Client
-from portal.services import advice, client_queries, clients, pii, risk, scope, selection
+from portal.services import (
+    advice,
+    client_export,
+    client_queries,
+    clients,
+    pii,
+    risk,
+    scope,
+    selection,
+)
 from portal.services.permissions import permits, requires
 from portal.templating import is_htmx, render_form
 
@@ -37,6 +58,24 @@ def index():
         response.headers["HX-Push-Url"] = url_for("clients.index", **query.args())
         return response
     return render_template("clients/list.html", **context)
+
+
+@bp.get("/export.<fmt>")
+@requires("clients.export")
+def export(fmt: str):
+    """The list's clients (every page of them, with its search and filters) as a file."""
+    if fmt not in client_export.FORMATS:
+        abort(404)
+    query = client_queries.ClientQuery.from_args(request.args)
+    selection.choices(current_user).manager_or_404(query.manager_id)
+    client_export.log_export(query, current_user, fmt)
+    make = client_export.csv_file if fmt == "csv" else client_export.workbook
+    return send_file(
+        make(query, current_user),
+        mimetype="text/csv" if fmt == "csv" else XLSX,
+        as_attachment=True,
+        download_name=f"clients-{china_today():%Y%m%d}.{fmt}",
+    )
 
 
 @bp.get("/pick")

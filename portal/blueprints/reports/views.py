@@ -3,13 +3,12 @@ from flask_login import current_user, login_required
 
 from portal import sessions
 from portal.blueprints.reports import bp
+from portal.domain.files import XLSX
 from portal.models import Client
 from portal.pdf import ARCHIVE, pdf_response, render_pdf, write_pdf
 from portal.services import archive, exports, overview, scope, selection
 from portal.services.permissions import requires
 from portal.templating import is_htmx
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/clients/<int:client_id>/annex3.pdf")
