@@ -13,7 +13,7 @@ from portal.domain.crypto import PiiKeyError
 from portal.extensions import db
 from portal.models import ROLES, Branch
 from portal.models.audit import acting_as
-from portal.services import accounts, backup, crypto, risk
+from portal.services import accounts, backup, crypto, imports, risk
 
 
 def register_cli(app: Flask) -> None:
@@ -23,6 +23,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(pii_cli)
+    app.cli.add_command(import_cli)
 
 
 seed = AppGroup("seed", help="Load data into the database.")
@@ -125,3 +126,36 @@ def rotate_key():
         raise click.ClickException(f"密钥轮换失败，数据未改动：{error}") from error
     done = "，".join(f"{table} {count} 行" for table, count in counts.items())
     click.echo(f"已用新密钥重新加密：{done}。旧密钥现在可以从 PII_OLD_KEYS 中删除。")
+
+
+import_cli = AppGroup("import", help="Import files from the trading system.")
+
+
+@import_cli.command(
+    "figures",
+    help="Import monthly figures (资金账号, 月份, 月日均总资产, 月末总资产, 月末股票市值, "
+    "成交金额, 净佣金) from a CSV (UTF-8 or GBK) or .xlsx file: all rows or none.",
+)
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and report what would change; change nothing.")
+def import_figures(path: Path, dry_run: bool):
+    with acting_as("import"):
+        outcome = imports.import_figures(path, path.name, None, dry_run=dry_run)
+    if outcome.refused:
+        if outcome.file_error:
+            click.echo(f"文件无法导入：{outcome.file_error}", err=True)
+        for error in outcome.errors:
+            shown = f"“{error.value}”" if error.value else "（空）"
+            click.echo(f"第{error.row}行 {error.column} {shown}：{error.message}", err=True)
+        if outcome.error_total > len(outcome.errors):
+            click.echo(
+                f"……共 {outcome.error_total} 处错误，仅列出前 {len(outcome.errors)} 处。", err=True
+            )
+        raise click.ClickException(f"{outcome.file_name} 有错误，整个文件未导入，数据未作改动。")
+    verb = "预览（未导入）" if dry_run else "已导入"
+    click.echo(
+        f"{verb} {outcome.file_name}：共 {outcome.rows} 行，新增 {outcome.new}，"
+        f"变更 {outcome.changed}，未变 {outcome.unchanged}；分类变化 {outcome.class_changes} 户。"
+    )
+    for old, new, count in outcome.class_moves:
+        click.echo(f"  {old or '未分类'} → {new or '未分类'}：{count} 户")

@@ -67,6 +67,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("分类汇总表", "reports.annex4", "reports.read", group=REPORTS),
     NavItem("新开户风险分类表", "risk.daily", "risk.daily_report", group=REPORTS),
     NavItem("分类标准", "classification.thresholds", "thresholds.manage", group=ADMIN),
+    NavItem("数据导入", "imports.index", "imports.run", group=ADMIN),
     NavItem("本部人员", "admin.users", "users.read", frozenset({"branch_head"}), ADMIN),
     NavItem("营业部管理", "admin.branches", "branches.manage", group=ADMIN),
     NavItem("用户管理", "admin.users", "users.read", frozenset({"hq"}), ADMIN),

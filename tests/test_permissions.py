@@ -36,6 +36,7 @@ ROUTES: dict[str, list[str]] = {
     ],
     "client.reassign": ["POST /clients/{own}/reassign"],
     "clients.export": ["/clients/export.csv"],
+    "imports.run": ["/imports/", "POST /imports/figures", "POST /imports/figures/confirm"],
     "risk.assess": [
         "/clients/{own}/assessments/new",
         "POST /assessments/{assessment}/scan",

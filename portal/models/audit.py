@@ -204,6 +204,39 @@ def values_rewritable(connection):
     connection.exec_driver_sql(sql)
 
 
+def write_trail(
+    model,
+    entries: list[tuple[int, int | None, str, dict[str, tuple]]],
+    request_id: str | None = None,
+) -> None:
+    """The trail of changes that bulk statements made (the session events do not see them):
+    each entry is (record id, parent id, action, {field: (old, new)}), written as the events
+    would write it, one row per field. ``request_id`` names their cause (else the request's)."""
+    user_id, actor, own_request = current_actor()
+    now = utcnow()
+    parent_type = model.__audit_parent__[0] if getattr(model, "__audit_parent__", None) else None
+    rows = [
+        {
+            "at": now,
+            "user_id": user_id,
+            "actor": actor,
+            "record_type": model.__tablename__,
+            "record_id": record_id,
+            "action": action,
+            "field": field,
+            "old_value": _text(old),
+            "new_value": _text(new),
+            "request_id": request_id or own_request,
+            "parent_type": parent_type if parent_id is not None else None,
+            "parent_id": parent_id,
+        }
+        for record_id, parent_id, action, changes in entries
+        for field, (old, new) in changes.items()
+    ]
+    if rows:
+        db.session.execute(AuditLog.__table__.insert(), rows)
+
+
 _DELETED = "audit_deleted"  # key in ``session.info``: the audited objects the flush deleted
 
 

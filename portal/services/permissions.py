@@ -53,6 +53,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Classification standard (Art. 6, 12): HQ sets the threshold; a branch head proposes one.
     "thresholds.manage": frozenset({HEAD, HQ}),
     "thresholds.set": frozenset({HQ}),  # directly, or by deciding on a branch's proposal
+    # Figures from the trading system (Step 10): HQ for every branch, a head for theirs.
+    "imports.run": frozenset({HEAD, HQ}),
     # Organisation.
     "users.read": frozenset({HEAD, HQ}),
     "users.manage": frozenset({HQ}),

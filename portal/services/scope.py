@@ -25,6 +25,7 @@ from portal.models import (
     Consultation,
     Contact,
     DailyAdviceSummary,
+    DataImport,
     MonthlyFigure,
     MonthlyReview,
     RelatedPerson,
@@ -136,6 +137,7 @@ def _via(column, parent: type) -> Rule:
 
 RULES: dict[type, Rule] = {
     Branch: _branch_rule,
+    DataImport: _branch_record(DataImport),
     User: _user_rule,
     Client: _client_rule,
     TurnoverThreshold: _threshold_rule,

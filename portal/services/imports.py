@@ -1,0 +1,318 @@
+"""Importing the trading system's monthly figures (Step 10; SPEC §2): from the web (HQ for
+every branch, a branch head for theirs) and from ``flask import figures PATH [--dry-run]``.
+
+**All or nothing.** The file is read twice, a row at a time: first every row is checked
+(:mod:`portal.domain.imports`, plus: the account is one of the importer's clients) and any
+fault refuses the whole file, with a report of every bad row; then the rows are applied a
+chunk at a time, in one transaction.
+
+**Idempotent.** Each row is compared with the stored figure of its account and month: a new
+month is inserted, a changed one updated (only its changed fields in the trail), an equal one
+left alone — importing a file again changes nothing and writes no trail row.
+
+**Fast.** Statements are bulk (``INSERT … RETURNING`` of many rows, ``UPDATE`` by id with
+many parameter sets), the trail is written in bulk (:func:`portal.models.audit.write_trail`,
+each row naming the import), and the clients' figures and classes are recomputed once at the
+end, in SQL (``services.classification``, class history cause 数据导入).
+
+**A preview** (``dry_run``) does all of it and rolls back, reporting what the import would do:
+the counts of new / changed / unchanged rows and the class movements. Every import that is
+taken or refused is recorded (:class:`portal.models.DataImport`); a preview is not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import islice
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app
+from sqlalchemy import bindparam, func, insert, select, update
+
+from portal.domain import imports as rules
+from portal.domain.beijing import china_today
+from portal.extensions import db
+from portal.models import ClassChange, Client, DataImport, MonthlyFigure, User
+from portal.models.audit import current_actor, write_trail
+from portal.services import classification, scope
+from portal.services.records import use_case
+
+CAUSE_IMPORT = "数据导入"
+CHUNK = 5000
+"""Rows applied at a time: well under both databases' limits on bound parameters."""
+
+NOT_YOURS = "没有这个资金账号的客户（或不在您的权限范围内）"
+
+REPORTED_ERRORS = 500
+"""At most this many bad rows are listed (all are counted)."""
+
+figures = MonthlyFigure.__table__
+
+
+@dataclass
+class Outcome:
+    """What an import did (or, previewed, would do)."""
+
+    file_name: str
+    sha256: str
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    class_moves: list[tuple[str | None, str | None, int]] = field(default_factory=list)
+    errors: list[rules.RowError] = field(default_factory=list)
+    error_total: int = 0
+    file_error: str = ""
+    record: DataImport | None = None
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.error_total or self.file_error)
+
+    @property
+    def class_changes(self) -> int:
+        return sum(count for _, _, count in self.class_moves)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def import_figures(path: Path, name: str, user: User | None, *, dry_run: bool = False) -> Outcome:
+    """Import the figures file at ``path`` (uploaded as ``name``) for ``user`` — the clients in
+    their scope; every client for ``None`` (the command line). A preview (``dry_run``) changes
+    nothing and records nothing."""
+    outcome = Outcome(file_name=name, sha256=sha256_of(path))
+    accounts = _accounts(user)
+    try:
+        outcome.rows = _check(path, name, accounts, outcome)
+    except rules.FileError as error:
+        outcome.file_error = str(error)
+    if outcome.refused:
+        if not dry_run:
+            _record_refused(outcome, user)
+        return outcome
+    if dry_run:
+        try:
+            _apply_file(path, name, user, accounts, outcome, trail_id=None)
+        finally:
+            db.session.rollback()
+        return outcome
+    _import(path, name, user, accounts, outcome)
+    return outcome
+
+
+@use_case
+def _record_refused(outcome: Outcome, user: User | None) -> None:
+    _record(outcome, user, "refused")
+
+
+@use_case
+def _import(path: Path, name: str, user: User | None, accounts: dict, outcome: Outcome) -> None:
+    record = _record(outcome, user, "imported")
+    _apply_file(path, name, user, accounts, outcome, trail_id=record.trail_id)
+    record.new, record.changed, record.unchanged = outcome.new, outcome.changed, outcome.unchanged
+    record.class_changes = outcome.class_changes
+    if not (outcome.new or outcome.changed):
+        record.result = "unchanged"
+
+
+def _apply_file(
+    path: Path, name: str, user: User | None, accounts: dict, outcome: Outcome, trail_id
+) -> None:
+    """Apply the (checked) file a chunk at a time, then recompute the figures and classes of
+    the clients it changed, noting the class movements in ``outcome``."""
+    touched: set[int] = set()
+    for chunk in _batches(rules.figures(path, name, china_today(), []), CHUNK):
+        _apply(chunk, accounts, outcome, touched, trail_id)
+    if touched:
+        last_change = db.session.scalar(select(func.max(ClassChange.id))) or 0
+        classification.refresh_client_figures(touched)
+        classification.reclassify(touched, cause=CAUSE_IMPORT, user=user)
+        outcome.class_moves = _moves_since(last_change)
+
+
+def _accounts(user: User | None) -> dict[str, int]:
+    """Fund account → client id of the clients the importer may change."""
+    query = select(Client.fund_account, Client.id)
+    if user is not None:
+        query = query.where(scope.clause(Client, user))
+    return {account: client_id for account, client_id in db.session.execute(query)}
+
+
+def _check(path: Path, name: str, accounts: dict, outcome: Outcome) -> int:
+    """Read every row once, collecting every fault in ``outcome``; the number of rows."""
+    errors: list[rules.RowError] = []
+    count = 0
+    for figure in rules.figures(path, name, china_today(), errors):
+        count += 1
+        if figure.fund_account not in accounts:
+            errors.append(
+                rules.RowError(
+                    figure.row,
+                    "资金账号",
+                    figure.fund_account,
+                    "没有这个资金账号的客户（或不在您的权限范围内）",
+                )
+            )
+    outcome.error_total = len(errors)
+    outcome.errors = sorted(errors, key=lambda e: e.row)[:REPORTED_ERRORS]
+    return count + len({e.row for e in errors})
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+AMOUNTS = rules.AMOUNTS
+
+
+def _apply(
+    chunk: list[rules.Figure],
+    accounts: dict[str, int],
+    outcome: Outcome,
+    touched: set[int],
+    trail_id: str | None,
+) -> None:
+    """Insert the chunk's new months, update its changed ones, leave the equal ones; write the
+    trail of both."""
+    keyed = {(accounts[f.fund_account], f.month): f for f in chunk}
+    client_ids = {client_id for client_id, _ in keyed}
+    months = {month for _, month in keyed}
+    stored = {
+        (row.client_id, row.month): row
+        for row in db.session.execute(
+            select(
+                figures.c.id, figures.c.client_id, figures.c.month, *map(figures.c.get, AMOUNTS)
+            ).where(figures.c.client_id.in_(client_ids), figures.c.month.in_(months))
+        )
+    }
+    new_rows, updates, trail = [], [], []
+    for key, figure in keyed.items():
+        row = stored.get(key)
+        if row is None:
+            new_rows.append({"client_id": key[0], "month": key[1], **figure.values})
+            continue
+        changes = {
+            name: (_cents(getattr(row, name)), value)
+            for name, value in figure.values.items()
+            if _cents(getattr(row, name)) != value
+        }
+        if not changes:
+            outcome.unchanged += 1
+            continue
+        updates.append({"_id": row.id, **{name: new for name, (_, new) in changes.items()}})
+        trail.append((row.id, key[0], "update", changes))
+        touched.add(key[0])
+    if new_rows:
+        inserted = db.session.execute(
+            insert(figures).returning(figures.c.id, sort_by_parameter_order=True), new_rows
+        ).scalars()
+        for record_id, values in zip(inserted, new_rows, strict=True):
+            trail.append(
+                (
+                    record_id,
+                    values["client_id"],
+                    "insert",
+                    {k: (None, v) for k, v in values.items()},
+                )
+            )
+            touched.add(values["client_id"])
+    # One statement per set of changed columns (executemany needs the same parameters).
+    by_columns: dict[tuple[str, ...], list[dict]] = {}
+    for values in updates:
+        by_columns.setdefault(tuple(sorted(values)), []).append(values)
+    for columns, rows in by_columns.items():
+        db.session.execute(
+            update(figures)
+            .where(figures.c.id == bindparam("_id"))
+            .values({name: bindparam(name) for name in columns if name != "_id"}),
+            rows,
+        )
+    write_trail(MonthlyFigure, trail, request_id=trail_id)
+    outcome.new += len(new_rows)
+    outcome.changed += len(updates)
+
+
+def _cents(value) -> Decimal:
+    """A stored amount as the file's (SQLite hands back binary floats as Decimal)."""
+    return Decimal(value).quantize(rules.CENT)
+
+
+def _moves_since(last_change: int) -> list[tuple[str | None, str | None, int]]:
+    rows = db.session.execute(
+        select(ClassChange.from_class, ClassChange.to_class, func.count())
+        .where(ClassChange.id > last_change, ClassChange.cause == CAUSE_IMPORT)
+        .group_by(ClassChange.from_class, ClassChange.to_class)
+    ).all()
+    return sorted(((a, b, n) for a, b, n in rows), key=lambda m: -m[2])
+
+
+def _record(outcome: Outcome, user: User | None, result: str) -> DataImport:
+    user_id, actor, _ = current_actor()
+    record = DataImport(
+        user_id=user.id if user is not None else user_id,
+        actor=user.username if user is not None else actor,
+        branch_id=user.branch_id if user is not None else None,
+        kind="figures",
+        file_name=outcome.file_name[:200],
+        sha256=outcome.sha256,
+        rows=outcome.rows,
+        errors=outcome.error_total + bool(outcome.file_error),
+        result=result,
+    )
+    db.session.add(record)
+    db.session.flush()
+    outcome.record = record
+    return record
+
+
+def _upload_dir(user: User) -> Path:
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports" / str(user.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def keep_upload(stream: BinaryIO, name: str, user: User) -> Path:
+    """Keep an uploaded file for its preview and import: in the user's own folder of the
+    upload directory, named by its SHA-256 (the token the confirmation carries)."""
+    folder = _upload_dir(user)
+    partial = folder / f".{uuid.uuid4().hex}"
+    digest = hashlib.sha256()
+    with partial.open("wb") as file:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+            file.write(chunk)
+    suffix = Path(name).suffix.lower()
+    path = folder / f"{digest.hexdigest()}{suffix}"
+    partial.replace(path)
+    return path
+
+
+def kept_upload(token: str, user: User) -> Path | None:
+    """The file the user previewed under ``token`` (``<sha256>.<ext>``), if it is still kept
+    and unchanged."""
+    path = _upload_dir(user) / token
+    if not path.is_file() or sha256_of(path) != token.partition(".")[0]:
+        return None
+    return path
+
+
+def recent(user: User, limit: int = 50) -> list[DataImport]:
+    """The latest imports the user may see (``scope``: HQ all, a branch head their branch's)."""
+    return list(
+        db.session.scalars(
+            scope.scoped(DataImport, user).order_by(DataImport.id.desc()).limit(limit)
+        )
+    )
