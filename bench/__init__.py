@@ -13,7 +13,8 @@ SQLite or PostgreSQL.
    ``/clients/`` pages (median over 30 requests, budget 30 ms) as a branch head (25,000
    clients) and as a manager (1,000 clients); 附件3 of one client as PDF/A (median of 20 warm
    requests, budget 250 ms) and the batch export of a 300-client book (budget 60 s), with
-   their sizes; 附件4 of a manager and the classification overview of a branch and of HQ.
+   their sizes; 附件4 of a manager and the classification overview of a branch and of HQ;
+   importing a month of figures for every client from a CSV (budget 20 s), and again.
 
 ``python -m bench --postgres URL`` (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/bench``,
 a database of its own whose name contains ``bench``: its ``public`` schema is dropped) builds or
@@ -27,6 +28,7 @@ is not yet set. Then it runs the same measurements, the same code, against Postg
 Exit status 1 when a budget is exceeded.
 """
 
+import contextlib
 import os
 import random
 import shutil
@@ -53,6 +55,7 @@ ANNEX3_RENDERS = 20
 BATCH_CLIENTS = 300
 BATCH_BUDGET = 60.0  # seconds
 PAGE_BUDGET = 0.030  # seconds, median
+IMPORT_BUDGET = 20.0  # seconds: 100,000 figure rows imported and reclassified
 REQUESTS = 30
 
 # Share of clients per asset band (highest first, as in domain BANDS) and its yuan range.
@@ -428,6 +431,7 @@ def measure(database: Path | str) -> list[tuple[str, str, str]]:
         results += _query_timings()
     results += _page_timings(app)
     results += _archive_timings(app)
+    results += _import_timings(app)
     with app.app_context():
         db.engine.dispose()
     return results
@@ -641,6 +645,90 @@ def _archive_timings(app) -> list[tuple[str, str, str]]:
             (f"GET {path} as {username}", f"{statistics.median(times) * 1000:6.1f} ms", "info")
         )
     return rows
+
+
+def _import_timings(app) -> list[tuple[str, str, str]]:
+    """A month of figures of every client, as the trading system writes them (a GBK CSV with
+    thousands separators): each client's latest month with its amounts moved by up to ±10 %,
+    imported and reclassified; then the same file again (nothing to change). With how far the
+    process's memory rose."""
+    import csv
+
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Client, MonthlyFigure
+    from portal.models.audit import acting_as
+    from portal.services import imports
+
+    path = DATA / "figures.csv"
+    rows = []
+    random.seed(SEED)
+    with app.app_context():
+        month = date.today().replace(day=1)
+        latest = (
+            select(Client.fund_account, MonthlyFigure)
+            .join(MonthlyFigure, MonthlyFigure.client_id == Client.id)
+            .where(MonthlyFigure.month == Client.figures_month)
+            .order_by(Client.id)
+            .execution_options(yield_per=5000)
+        )
+        with path.open("w", encoding="gbk", newline="") as file:
+            writer = csv.writer(file)
+            writer.writerow(list(imports.rules.FIGURE_HEADERS))
+            for account, figure in db.session.execute(latest):
+                drift = Decimal(random.randint(900, 1100)) / 1000
+                amounts = [
+                    (getattr(figure, field) * drift).quantize(Decimal("0.01"))
+                    for field in imports.rules.AMOUNTS
+                ]
+                writer.writerow([account, f"{month:%Y-%m}", *(f"{a:,}" for a in amounts)])
+        db.session.rollback()
+        for label in ("new month", "same file again"):
+            started = time.perf_counter()
+            with acting_as("bench"), _rss_growth() as grown:
+                outcome = imports.import_figures(path, path.name, None)
+            seconds = time.perf_counter() - started
+            assert not outcome.refused, outcome.errors[:5]
+            rows.append(
+                (
+                    f"import {outcome.rows:,} figure rows, {label}",
+                    f"{seconds:.1f} s ({outcome.new:,} new, {outcome.changed:,} changed, "
+                    f"{outcome.class_changes:,} reclassified; memory +{grown[0]:.0f} MB)",
+                    _verdict(seconds, IMPORT_BUDGET, "s"),
+                )
+            )
+    path.unlink(missing_ok=True)
+    return rows
+
+
+@contextlib.contextmanager
+def _rss_growth(every: float = 0.05):
+    """How far the process's resident memory rose above its size at the start (MB), sampled
+    while the block runs: yields a one-item list filled in at the end."""
+    import threading
+
+    page = os.sysconf("SC_PAGE_SIZE")
+
+    def rss() -> int:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * page
+
+    start, peak, done = rss(), [0], threading.Event()
+
+    def sample():
+        while not done.wait(every):
+            peak[0] = max(peak[0], rss())
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    grown = [0.0]
+    try:
+        yield grown
+    finally:
+        done.set()
+        thread.join()
+        grown[0] = max(0, max(peak[0], rss()) - start) / 1024 / 1024
 
 
 def _verdict(value: float, budget: float, unit: str) -> str:

@@ -234,7 +234,23 @@ def write_trail(
         for field, (old, new) in changes.items()
     ]
     if rows:
-        db.session.execute(AuditLog.__table__.insert(), rows)
+        bulk_insert(AuditLog.__table__, rows)
+
+
+def bulk_insert(table, rows: list[dict]) -> None:
+    """Insert many rows (all with the same keys) in the session's transaction: on PostgreSQL
+    with ``COPY`` (an order of magnitude faster than many-row ``INSERT``s), elsewhere with one
+    executemany ``INSERT``."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.insert(), rows)
+        return
+    columns = list(rows[0])
+    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[column] for column in columns])
 
 
 _DELETED = "audit_deleted"  # key in ``session.info``: the audited objects the flush deleted

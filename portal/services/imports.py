@@ -10,8 +10,8 @@ chunk at a time, in one transaction.
 month is inserted, a changed one updated (only its changed fields in the trail), an equal one
 left alone — importing a file again changes nothing and writes no trail row.
 
-**Fast.** Statements are bulk (``INSERT … RETURNING`` of many rows, ``UPDATE`` by id with
-many parameter sets), the trail is written in bulk (:func:`portal.models.audit.write_trail`,
+**Fast.** Statements are bulk (new rows by ``COPY`` on PostgreSQL, ``UPDATE`` by id with many
+parameter sets), the trail is written in bulk (:func:`portal.models.audit.write_trail`,
 each row naming the import), and the clients' figures and classes are recomputed once at the
 end, in SQL (``services.classification``, class history cause 数据导入).
 
@@ -32,13 +32,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, select, text, update
 
 from portal.domain import imports as rules
 from portal.domain.beijing import china_today
 from portal.extensions import db
 from portal.models import ClassChange, Client, DataImport, MonthlyFigure, User
-from portal.models.audit import current_actor, write_trail
+from portal.models.audit import bulk_insert, current_actor, write_trail
 from portal.services import classification, scope
 from portal.services.records import use_case
 
@@ -47,6 +47,17 @@ CHUNK = 5000
 """Rows applied at a time: well under both databases' limits on bound parameters."""
 
 NOT_YOURS = "没有这个资金账号的客户（或不在您的权限范围内）"
+
+WHOLE_BOOK_SHARE = 0.25
+"""An import that changed the figures of more than this share of all clients recomputes every
+client's figures and class in one statement each rather than by chunks of ids: on PostgreSQL
+with 100,000 clients, all of them take 4 s, each chunk of 5,000 ids 0.8 s. A client whose class
+it changes is one whose figures it changed (the others' classes are already up to date)."""
+
+ANALYZE_AFTER = 10_000
+"""New rows after which PostgreSQL's statistics of the figures are refreshed before they are
+read back (measured: the refresh of 100,000 clients after a month's import takes 11 s with
+the old statistics)."""
 
 REPORTED_ERRORS = 500
 """At most this many bad rows are listed (all are counted)."""
@@ -136,8 +147,14 @@ def _apply_file(
         _apply(chunk, accounts, outcome, touched, trail_id)
     if touched:
         last_change = db.session.scalar(select(func.max(ClassChange.id))) or 0
-        classification.refresh_client_figures(touched)
-        classification.reclassify(touched, cause=CAUSE_IMPORT, user=user)
+        clients = db.session.scalar(select(func.count(Client.id)))
+        ids = None if len(touched) > clients * WHOLE_BOOK_SHARE else touched
+        if outcome.new > ANALYZE_AFTER and db.session.get_bind().dialect.name == "postgresql":
+            # The planner's row counts are a month behind: recompute them before the refresh
+            # reads the table (inside the transaction; autovacuum would come later).
+            db.session.execute(text("ANALYZE client_monthly_figures"))
+        classification.refresh_client_figures(ids)
+        classification.reclassify(ids, cause=CAUSE_IMPORT, user=user)
         outcome.class_moves = _moves_since(last_change)
 
 
@@ -216,18 +233,20 @@ def _apply(
         trail.append((row.id, key[0], "update", changes))
         touched.add(key[0])
     if new_rows:
-        inserted = db.session.execute(
-            insert(figures).returning(figures.c.id, sort_by_parameter_order=True), new_rows
-        ).scalars()
-        for record_id, values in zip(inserted, new_rows, strict=True):
-            trail.append(
-                (
-                    record_id,
-                    values["client_id"],
-                    "insert",
-                    {k: (None, v) for k, v in values.items()},
+        bulk_insert(figures, new_rows)
+        ids = {
+            (row.client_id, row.month): row.id
+            for row in db.session.execute(
+                select(figures.c.id, figures.c.client_id, figures.c.month).where(
+                    figures.c.client_id.in_({v["client_id"] for v in new_rows}),
+                    figures.c.month.in_({v["month"] for v in new_rows}),
                 )
             )
+        }
+        for values in new_rows:
+            inserted_values = {k: (None, v) for k, v in values.items()}
+            record_id = ids[values["client_id"], values["month"]]
+            trail.append((record_id, values["client_id"], "insert", inserted_values))
             touched.add(values["client_id"])
     # One statement per set of changed columns (executemany needs the same parameters).
     by_columns: dict[tuple[str, ...], list[dict]] = {}
