@@ -144,6 +144,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(activities_bp)
     app.register_blueprint(advice_bp)
+    from portal.blueprints.inquiries import bp as inquiries_bp
+
+    app.register_blueprint(inquiries_bp)
 
     from portal import queue
     from portal.services import classification, exports

@@ -19,6 +19,7 @@ from portal.models.client import (
     RelatedPerson,
     TurnoverThreshold,
 )
+from portal.models.inquiry import Inquiry
 from portal.models.org import ROLES, Branch, LoginAttempt, User
 from portal.models.risk import Attachment, QuestionnaireVersion, RiskAssessment, RiskDisclosure
 
@@ -35,6 +36,7 @@ __all__ = [
     "Consultation",
     "Contact",
     "DailyAdviceSummary",
+    "Inquiry",
     "LoginAttempt",
     "MonthlyFigure",
     "MonthlyReview",

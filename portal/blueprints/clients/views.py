@@ -11,8 +11,9 @@ from portal.blueprints.clients.forms import (
     ReassignForm,
     RelatedPersonForm,
 )
+from portal.domain.beijing import china_today
 from portal.models import Client
-from portal.services import advice, client_queries, clients, pii, risk, scope, selection
+from portal.services import advice, client_queries, clients, inquiries, pii, risk, scope, selection
 from portal.services.permissions import permits, requires
 from portal.templating import is_htmx, render_form
 
@@ -99,6 +100,11 @@ def file_page(client: Client, **forms) -> dict:
         **risk.file_context(client),
         "client_advice": advice.for_client(client) if permits(current_user, "advice.read") else [],
         "contacts": contacts,
+        "client_inquiries": (
+            inquiries.file_panel(client, current_user, china_today())
+            if permits(current_user, "inquiries.read")
+            else None
+        ),
         "visits": contacts["visits"] if contacts else visit_count(client),
         "may_reveal": pii.may_see(client),
     }
