@@ -12,6 +12,7 @@
 from datetime import datetime
 from decimal import Decimal
 
+import inquiry_data
 import pytest
 from activity_data import DAY, WEEK, setup_branch, user
 from answers import HIGHEST
@@ -84,6 +85,14 @@ ROUTES: dict[str, list[str]] = {
     "advice.delete": ["POST /advice/{advice}/delete"],
     "meeting.read": ["/advice/review", "/advice/review.pdf"],
     "meeting.hold": ["POST /advice/review", "POST /advice/review/sign"],
+    "inquiries.read": ["/inquiries/", "/inquiries/{inquiry}"],
+    "inquiries.write": [
+        "/inquiries/new",
+        "POST /inquiries/{inquiry}/colleague",
+        "POST /inquiries/{inquiry}/after-hours",
+        "POST /inquiries/{inquiry}/answer",
+    ],
+    "inquiries.review": ["POST /inquiries/{inquiry}/review"],
     "reports.read": [
         "/archive/annex4",
         "/archive/annex4.pdf",
@@ -200,6 +209,8 @@ def _records() -> dict:
     month = review.due_month(china_today())
     advice.save_review(own.branch_id, month, {"held_on": china_today(), "attendees": "全体"})
     head = user("head1")
+    # head1's own inquiry (a non-client's): the one of the branch every writing role reaches.
+    ids["inquiry"] = inquiry_data.log("head1").id
     ids["proposal"] = classification.propose_threshold(
         DAY.year + 1, Decimal("2.5"), head.branch_id, head, "营业部申请"
     ).id

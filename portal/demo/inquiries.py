@@ -143,7 +143,7 @@ def seed_inquiries() -> int:
         _at(evening, 19, 30),
         "客户晚间来电：忘记交易密码，如何重置？",
         _client(mgr1, 3),
-        told_client="已告知客户：交易密码需本人携带身份证件到柜台或通过手机业务办理重置，明天上午回电确认。",
+        told_client="交易密码需本人携带身份证件到柜台或通过手机业务办理重置，明天上午回电确认。",
         follow_up_on=add_workdays(evening, 1),
     )
     # An answer the screening flags for the head (Art. 44).

@@ -210,6 +210,14 @@ def _open_and_owned(inquiry: Inquiry, user: User) -> None:
 # ------------------------------------------------------------------------------ queries
 
 
+def may_see_phone(inquiry: Inquiry, user: User) -> bool:
+    """A non-client's phone in full: for whoever calls back (the owner, the colleague asked)
+    and the branch's head; masked for the others (SPEC §8)."""
+    if inquiry.responsible(user):
+        return True
+    return user.role == "branch_head" and user.branch_id == inquiry.branch_id
+
+
 @dataclass(frozen=True)
 class Filters:
     state: str = ""  # "", "open", "answered", "overdue", "flagged"

@@ -47,6 +47,7 @@ def index():
         states=service.STATES,
         today=today,
         limit=service.LIST_LIMIT,
+        show_branch=current_user.branch_id is None,  # HQ: every branch's inquiries
     )
 
 
@@ -104,7 +105,7 @@ def _render_show(record: Inquiry, status: int = 200, **forms):
         is_owner=may_write and record.owner_id == current_user.id,
         may_answer=may_write and record.responsible(current_user),
         may_review=permits(current_user, "inquiries.review") and record.review_state == "flagged",
-        show_phone=record.responsible(current_user) or current_user.role == "branch_head",
+        show_phone=service.may_see_phone(record, current_user),
         **context,
     ), status
 
