@@ -169,6 +169,11 @@ BUTTONS: dict[str, list[Button]] = {
         ("保存会议记录", ("POST", "/advice/review"), "meeting.hold"),
         ('action="/advice/review/sign', ("POST", "/advice/review/sign"), "meeting.hold"),
     ],
+    "/inquiries/": [link("/inquiries/new", "inquiries.write")],
+    "/inquiries/{inquiry}": [
+        form("/inquiries/{inquiry}/answer", "inquiries.write"),
+        form("/inquiries/{inquiry}/colleague", "inquiries.write"),
+    ],
     "/users/": [link("/users/new", "users.manage")],
     "/users/{mgr2}": [
         link("/users/{mgr2}/edit", "users.manage"),
