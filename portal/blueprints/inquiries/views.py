@@ -88,7 +88,12 @@ def show(inquiry_id: int):
 
 def _render_show(record: Inquiry, status: int = 200, **forms):
     context = {
-        "colleague_form": ColleagueForm(formdata=None, colleagues=service.colleagues(current_user)),
+        "colleague_form": ColleagueForm(
+            formdata=None,
+            colleagues=service.colleagues(current_user),
+            colleague_id=record.colleague_id or 0,
+            colleague_note=record.colleague_note,
+        ),
         "after_hours_form": AfterHoursForm(
             formdata=None, told_client=record.told_client, follow_up_on=record.follow_up_on
         ),
