@@ -294,3 +294,22 @@ def test_a_non_clients_phone_is_masked_but_for_whoever_calls_back(org, branch, l
     with org.app_context():
         raw = db.session.execute(text("SELECT asker_phone FROM inquiries")).scalar()
     assert raw != "13900002222"  # sealed at rest
+
+
+def test_the_demo_has_every_channel_late_emails_a_hand_over_and_a_non_client(demo_clients):
+    from portal.demo.inquiries import seed_inquiries
+
+    with demo_clients.app_context():
+        made = seed_inquiries()
+        assert made > 8
+        assert seed_inquiries() == 0  # idempotent
+        records = db.session.scalars(select(Inquiry)).all()
+        today = china_today()
+        assert {r.channel for r in records} == {"visit", "phone", "online", "email"}
+        assert len([r for r in records if r.overdue(today)]) >= 2
+        assert any(r.answered for r in records)
+        assert any(r.colleague_id and r.colleague_id != r.owner_id for r in records)
+        assert any(r.client_id is None and r.asker_name for r in records)
+        assert any(r.after_hours and r.told_client and r.follow_up_on for r in records)
+        # Nothing is dated before the client's account was opened.
+        assert all(r.client is None or r.received_on >= r.client.opened_on for r in records)
