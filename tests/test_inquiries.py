@@ -311,5 +311,38 @@ def test_the_demo_has_every_channel_late_emails_a_hand_over_and_a_non_client(dem
         assert any(r.colleague_id and r.colleague_id != r.owner_id for r in records)
         assert any(r.client_id is None and r.asker_name for r in records)
         assert any(r.after_hours and r.told_client and r.follow_up_on for r in records)
+        assert any(r.review_state == "flagged" for r in records)  # Art. 44, for the head
         # Nothing is dated before the client's account was opened.
         assert all(r.client is None or r.received_on >= r.client.opened_on for r in records)
+
+
+# ------------------------------------------------------------------ Art. 44 screening
+
+
+def test_a_forbidden_answer_is_saved_and_flagged_for_the_head(org, branch, login_as):
+    with org.app_context():
+        rude = log("counter1", branch["own"]).id
+        polite = log("counter1", branch["own"]).id
+    counter, head = login_as("counter1"), login_as("head1")
+    page = counter.get(f"/inquiries/{rude}").get_data(as_text=True)
+    assert "文明用语（第四十四条）" in page  # the courteous phrases beside the answer
+    response = counter.post_form(f"/inquiries/{rude}/answer", {"answer": "不知道。"})
+    assert response.status_code == 302
+    note = "这个问题我不知道怎么回答，我问一下同事再回复您。"
+    assert counter.post_form(f"/inquiries/{polite}/answer", {"answer": note}).status_code == 302
+    assert _get(org, rude).answer == "不知道。"  # saved all the same
+    assert _get(org, rude).review_state == "flagged"
+    assert _get(org, polite).review_state == "clear"
+
+    with org.app_context():
+        item = {i.key: i for i in todos.for_user(user("head1"), china_today())}
+        assert item["inquiries.flagged"].count == 1
+    html = head.get(f"/inquiries/{rude}").get_data(as_text=True)
+    assert "答复待审核" in html and "第四十四条" in html
+    assert counter.post_form(f"/inquiries/{rude}/review").status_code == 403
+    assert head.post_form(f"/inquiries/{rude}/review").status_code == 302
+    record = _get(org, rude)
+    assert record.review_state == "cleared" and record.reviewed_at is not None
+    with org.app_context():
+        item = {i.key: i for i in todos.for_user(user("head1"), china_today())}
+        assert item["inquiries.flagged"].count == 0

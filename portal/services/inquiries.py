@@ -52,7 +52,7 @@ def screen_answer(text: str) -> list[dict]:
     """The forbidden phrases of Art. 44 in an answer, as stored on the inquiry."""
     return [
         {"matched": hit.matched, "name": hit.name, "clause": hit.clause}
-        for hit in screening.screen(text)
+        for hit in screening.screen_service(text)
     ]
 
 
