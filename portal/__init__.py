@@ -135,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.blueprints.auth import bp as auth_bp
     from portal.blueprints.classification import bp as classification_bp
     from portal.blueprints.clients import bp as clients_bp
+    from portal.blueprints.holidays import bp as holidays_bp
     from portal.blueprints.main import bp as main_bp
     from portal.blueprints.reports import bp as reports_bp
     from portal.blueprints.risk import bp as risk_bp
@@ -144,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(activities_bp)
     app.register_blueprint(advice_bp)
+    app.register_blueprint(holidays_bp)
     from portal.blueprints.inquiries import bp as inquiries_bp
 
     app.register_blueprint(inquiries_bp)

@@ -50,6 +50,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("分类标准", "classification.thresholds", "thresholds.manage"),
     NavItem("本部人员", "admin.users", "users.read", frozenset({"branch_head"})),
     NavItem("营业部管理", "admin.branches", "branches.manage"),
+    NavItem("节假日安排", "holidays.index", "holidays.manage"),
     NavItem("用户管理", "admin.users", "users.read", frozenset({"hq"})),
 ]
 

@@ -121,6 +121,12 @@ ROUTES: dict[str, list[str]] = {
         "/admin/branches/new",
         "/admin/branches/1/edit",
     ],
+    "holidays.manage": [
+        "/holidays/",
+        "POST /holidays/",
+        "/holidays/1/edit",
+        "POST /holidays/1/delete",
+    ],
 }
 
 IN_VIEW = {"POST /advice/review"}

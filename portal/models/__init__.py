@@ -12,6 +12,7 @@ from portal.models.activity import (
 )
 from portal.models.advice import Advice, AdviceFollowUp, DailyAdviceSummary, MonthlyReview
 from portal.models.audit import AuditLog
+from portal.models.calendar import CalendarDay
 from portal.models.client import (
     ClassChange,
     Client,
@@ -30,6 +31,7 @@ __all__ = [
     "Attachment",
     "AuditLog",
     "Branch",
+    "CalendarDay",
     "ClassChange",
     "Client",
     "ClientAssignment",

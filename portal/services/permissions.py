@@ -59,6 +59,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.read": frozenset({HEAD, HQ}),
     "users.manage": frozenset({HQ}),
     "branches.manage": frozenset({HQ}),
+    # HQ's holiday table (调休, 补假, corrections; SPEC §5): wins over the official calendar.
+    "holidays.manage": frozenset({HQ}),
 }
 
 

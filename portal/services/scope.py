@@ -21,6 +21,7 @@ from portal.models import (
     AdviceFollowUp,
     Attachment,
     Branch,
+    CalendarDay,
     Client,
     Consultation,
     Contact,
@@ -76,6 +77,11 @@ def _threshold_rule(user: User) -> ColumnElement[bool]:
             TurnoverThreshold.branch_id.is_(None), TurnoverThreshold.branch_id == user.branch_id
         )
     return false()
+
+
+def _hq_only(user: User) -> ColumnElement[bool]:
+    """Records only HQ keeps and reads (its holiday table)."""
+    return true() if user.role == "hq" else false()
 
 
 def _via_client(client_id_column) -> Rule:
@@ -173,6 +179,7 @@ RULES: dict[type, Rule] = {
     AdviceFollowUp: _via(AdviceFollowUp.advice_id, Advice),
     DailyAdviceSummary: _own_work(DailyAdviceSummary),
     MonthlyReview: _branch_record(MonthlyReview),
+    CalendarDay: _hq_only,
     Inquiry: _inquiry_rule,
 }
 
