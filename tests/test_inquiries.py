@@ -346,3 +346,25 @@ def test_a_forbidden_answer_is_saved_and_flagged_for_the_head(org, branch, login
     with org.app_context():
         item = {i.key: i for i in todos.for_user(user("head1"), china_today())}
         assert item["inquiries.flagged"].count == 0
+
+
+def test_hqs_holiday_table_wins_over_the_calendar_for_the_due_date(org, branch):
+    from portal.services import calendar
+
+    with org.app_context():
+        # Friday 4 January 2030 → Tuesday 8 January; HQ declares Monday 7 January off.
+        assert log("mgr1", branch["own"], "email", at=datetime(2030, 1, 4, 10)).due_on == date(
+            2030, 1, 8
+        )
+        calendar.save_entry(
+            None, {"day": date(2030, 1, 7), "workday": False, "note": "调休"}, user("hq")
+        )
+        record = log("mgr1", branch["own"], "email", at=datetime(2030, 1, 4, 10))
+        assert record.due_on == date(2030, 1, 9)
+        # …and a Saturday it declares worked counts, for the hours too.
+        calendar.save_entry(
+            None, {"day": date(2030, 1, 5), "workday": True, "note": "调休上班"}, user("hq")
+        )
+        record = log("mgr1", branch["own"], "email", at=datetime(2030, 1, 5, 10))
+        assert not record.after_hours
+        assert record.due_on == date(2030, 1, 9)  # Tuesday 8, Wednesday 9 (7 is off)

@@ -3,7 +3,7 @@
 ``asker_phone`` (a non-client's phone) is sealed like the clients' numbers (TEXT).
 
 Revision ID: 0011
-Revises: 0010
+Revises: 0013
 Create Date: 2026-12-04 23:21:28.981501
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0010'
+down_revision = '0013'  # h3's holiday table, merged into this branch (was '0010')
 branch_labels = None
 depends_on = None
 

@@ -11,11 +11,11 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, select
 
 from portal.domain.beijing import china_today, to_utc
-from portal.domain.workdays import add_workdays, previous_workday
 from portal.extensions import db
 from portal.models import Client, User
 from portal.models.inquiry import Inquiry
 from portal.services import inquiries as service
+from portal.services.calendar import add_workdays, previous_workday
 
 
 def _user(username: str) -> User | None:

@@ -25,7 +25,7 @@ from portal.domain.workdays import is_workday
 from portal.extensions import db
 from portal.models import Client, User
 from portal.models.inquiry import Inquiry
-from portal.services import scope
+from portal.services import calendar, scope
 from portal.services.records import clean_text, use_case
 
 STAFF_ROLES = ("manager", "counter", "branch_head")
@@ -43,9 +43,10 @@ class InquiryRefused(ValueError):
         self.forbidden = forbidden
 
 
-def overrides() -> dict[date, bool] | None:
-    """HQ's holiday table (date → working day), which wins over the published calendar."""
-    return None
+def overrides() -> dict[date, bool]:
+    """HQ's holiday table (date → working day), which wins over the statutory holidays and
+    the published calendar (:mod:`portal.services.calendar`)."""
+    return calendar.overrides()
 
 
 def screen_answer(text: str) -> list[dict]:
