@@ -127,25 +127,29 @@ def _configure_login(app: Flask) -> None:
     sessions.init_app(app)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from portal.blueprints.activities import bp as activities_bp
-    from portal.blueprints.admin import bp as admin_bp
-    from portal.blueprints.advice import bp as advice_bp
-    from portal.blueprints.audit import bp as audit_bp
-    from portal.blueprints.auth import bp as auth_bp
-    from portal.blueprints.classification import bp as classification_bp
-    from portal.blueprints.clients import bp as clients_bp
-    from portal.blueprints.imports import bp as imports_bp
-    from portal.blueprints.main import bp as main_bp
-    from portal.blueprints.reports import bp as reports_bp
-    from portal.blueprints.risk import bp as risk_bp
+BLUEPRINTS = (
+    "auth",
+    "main",
+    "admin",
+    "audit",
+    "clients",
+    "classification",
+    "risk",
+    "reports",
+    "activities",
+    "advice",
+    "imports",
+    "holidays",
+    "inquiries",
+)
+"""The capabilities, each a package of ``portal.blueprints`` with its ``bp``."""
 
-    for bp in (auth_bp, main_bp, admin_bp, audit_bp, clients_bp, classification_bp, risk_bp):
-        app.register_blueprint(bp)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(activities_bp)
-    app.register_blueprint(advice_bp)
-    app.register_blueprint(imports_bp)
+
+def _register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    for name in BLUEPRINTS:
+        app.register_blueprint(import_module(f"portal.blueprints.{name}").bp)
 
     from portal import queue
     from portal.services import classification, exports

@@ -50,6 +50,7 @@ SERVICE, WORK, REPORTS, ADMIN = "客户服务", "日常工作", "统计报表", 
 NAVIGATION: list[NavItem] = [
     NavItem("首页", "main.home", None),
     NavItem("客户", "clients.index", None),
+    NavItem("客户咨询", "inquiries.index", "inquiries.read", group=SERVICE),
     NavItem("待补填评估", "risk.pending", "risk.pending", group=SERVICE),
     # HQ reads the managers' daily work of any branch: it picks the branch and manager there.
     NavItem("拜访记录", "activities.contact_list", "work.read", group=WORK),
@@ -68,6 +69,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("新开户风险分类表", "risk.daily", "risk.daily_report", group=REPORTS),
     NavItem("分类标准", "classification.thresholds", "thresholds.manage", group=ADMIN),
     NavItem("数据导入", "imports.index", "imports.run", group=ADMIN),
+    NavItem("节假日安排", "holidays.index", "holidays.manage", group=ADMIN),
     NavItem("本部人员", "admin.users", "users.read", frozenset({"branch_head"}), ADMIN),
     NavItem("营业部管理", "admin.branches", "branches.manage", group=ADMIN),
     NavItem("用户管理", "admin.users", "users.read", frozenset({"hq"}), ADMIN),

@@ -13,6 +13,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
+import inquiry_data
 import pytest
 from activity_data import new_client, setup_branch, user
 from answers import HIGHEST
@@ -196,12 +197,16 @@ def test_hq_counts(branch):
 
 # --------------------------------------------------------------------- the page itself
 
+INQUIRY_ITEMS = {"inquiries.email", "inquiries.follow_up", "inquiries.asked"}
 ROLE_ITEMS = {
     "manager": {"visits.today", "visits.overdue", "logs.missing", "weeks.submit"}
-    | {"advice.returned", "risk.pending"},
+    | {"advice.returned", "risk.pending"}
+    | INQUIRY_ITEMS,
     "branch_head": {"advice.review", "weeks.comment", "logs.absent", "advice.meeting"}
-    | {"thresholds.pending"},
-    "counter": {"risk.new_accounts", "risk.pending"},
+    | {"thresholds.pending"}
+    | INQUIRY_ITEMS
+    | {"inquiries.flagged"},
+    "counter": {"risk.new_accounts", "risk.pending"} | INQUIRY_ITEMS,
     "hq": {"thresholds.decide", "advice.unsigned"},
 }
 
@@ -272,6 +277,8 @@ def _more_records(branch: dict, n: int) -> None:
         give_advice(own, FLAGGED, at=datetime(2024, 9, 1 + i, 2))
         new_client("mgr1", "钱七", opened_on=TODAY)
         new_client("mgr2", "孙八")
+        inquiry_data.log("mgr1", branch["own"], "email")
+        inquiry_data.log("counter1", channel="email")
     propose()
     db.session.commit()
 

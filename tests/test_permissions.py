@@ -12,6 +12,7 @@
 from datetime import datetime
 from decimal import Decimal
 
+import inquiry_data
 import pytest
 from activity_data import DAY, WEEK, setup_branch, user
 from answers import HIGHEST
@@ -86,6 +87,14 @@ ROUTES: dict[str, list[str]] = {
     "advice.delete": ["POST /advice/{advice}/delete"],
     "meeting.read": ["/advice/review", "/advice/review.pdf"],
     "meeting.hold": ["POST /advice/review", "POST /advice/review/sign"],
+    "inquiries.read": ["/inquiries/", "/inquiries/{inquiry}"],
+    "inquiries.write": [
+        "/inquiries/new",
+        "POST /inquiries/{inquiry}/colleague",
+        "POST /inquiries/{inquiry}/after-hours",
+        "POST /inquiries/{inquiry}/answer",
+    ],
+    "inquiries.review": ["POST /inquiries/{inquiry}/review"],
     "reports.read": [
         "/archive/annex4",
         "/archive/annex4.pdf",
@@ -113,6 +122,12 @@ ROUTES: dict[str, list[str]] = {
         "/admin/branches",
         "/admin/branches/new",
         "/admin/branches/1/edit",
+    ],
+    "holidays.manage": [
+        "/holidays/",
+        "POST /holidays/",
+        "/holidays/1/edit",
+        "POST /holidays/1/delete",
     ],
 }
 
@@ -162,6 +177,11 @@ BUTTONS: dict[str, list[Button]] = {
         ("保存会议记录", ("POST", "/advice/review"), "meeting.hold"),
         ('action="/advice/review/sign', ("POST", "/advice/review/sign"), "meeting.hold"),
     ],
+    "/inquiries/": [link("/inquiries/new", "inquiries.write")],
+    "/inquiries/{inquiry}": [
+        form("/inquiries/{inquiry}/answer", "inquiries.write"),
+        form("/inquiries/{inquiry}/colleague", "inquiries.write"),
+    ],
     "/users/": [link("/users/new", "users.manage")],
     "/users/{mgr2}": [
         link("/users/{mgr2}/edit", "users.manage"),
@@ -202,6 +222,8 @@ def _records() -> dict:
     month = review.due_month(china_today())
     advice.save_review(own.branch_id, month, {"held_on": china_today(), "attendees": "全体"})
     head = user("head1")
+    # head1's own inquiry (a non-client's): the one of the branch every writing role reaches.
+    ids["inquiry"] = inquiry_data.log("head1").id
     ids["proposal"] = classification.propose_threshold(
         DAY.year + 1, Decimal("2.5"), head.branch_id, head, "营业部申请"
     ).id

@@ -16,6 +16,12 @@ In a pattern, ``~`` stands for one character that is not a negation (不 没 未
 ``~{0,6}`` lets other words stand between the parts of a claim ("保证您的投资收益",
 "把账户密码发我") while "密码不要告诉我" stays ordinary: the same act in other words is a
 pattern of its own parts, not a list of every sentence.
+
+Staff phrases (Art. 44; SPEC §5): ``seeds/service_phrases.json`` holds the 15 courteous
+phrases (``COURTEOUS_PHRASES``, shown where staff write to clients) and the 18 forbidden ones
+as rules of the same kind, screened by ``screen_service`` sentence by sentence, so a pattern
+anchored with ``^…$`` must be the whole sentence: a bare "不知道。" is the forbidden answer,
+"客户不知道如何使用网上交易" a note.
 """
 
 from __future__ import annotations
@@ -25,11 +31,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 RULES_PATH = Path(__file__).resolve().parents[2] / "seeds" / "screening_rules.json"
+SERVICE_PHRASES_PATH = RULES_PATH.with_name("service_phrases.json")
 
 # Words that may stand between a negation and the phrase: "不能向您保证收益".
 _FILLERS = (
@@ -206,3 +213,38 @@ def highlight_spans(text: str, hits: list[Hit]) -> list[tuple[str, Hit | None]]:
     if position < len(text):
         pieces.append((text[position:], None))
     return pieces
+
+
+# --- Art. 44: the staff's courteous and forbidden phrases --------------------------------------
+
+_SENTENCE = re.compile(r"[^。！？!?；;…\n\r]+")
+"""A sentence: what stands between two sentence ends (commas stay inside it)."""
+
+
+def _service_phrases() -> dict[str, Any]:
+    return json.loads(SERVICE_PHRASES_PATH.read_text("utf-8"))
+
+
+COURTEOUS_PHRASES: tuple[str, ...] = tuple(_service_phrases()["courteous"])
+"""Art. 44 (1): the 15 常用语言 staff use with clients, as the policy writes them."""
+
+
+@functools.cache
+def service_rules() -> RuleSet:
+    """Art. 44 (2): the 18 服务忌语, one rule each, named by the phrase as the policy writes it."""
+    return load_rules(_service_phrases())
+
+
+def screen_service(text: str, rules: RuleSet | None = None) -> list[Hit]:
+    """Every forbidden staff phrase (Art. 44) in ``text``, in text order, with offsets in ``text``.
+
+    Each sentence is screened on its own (``screen`` with the Art. 44 rules), so a rule may ask
+    for the whole sentence to be the rude answer rather than ordinary wording sharing its words.
+    """
+    rules = rules or service_rules()
+    hits: list[Hit] = []
+    for sentence in _SENTENCE.finditer(text or ""):
+        shift = sentence.start()
+        for hit in screen(sentence.group(), rules):
+            hits.append(replace(hit, start=hit.start + shift, end=hit.end + shift))
+    return hits

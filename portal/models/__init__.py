@@ -12,6 +12,7 @@ from portal.models.activity import (
 )
 from portal.models.advice import Advice, AdviceFollowUp, DailyAdviceSummary, MonthlyReview
 from portal.models.audit import AuditLog
+from portal.models.calendar import CalendarDay
 from portal.models.client import (
     ClassChange,
     Client,
@@ -20,6 +21,7 @@ from portal.models.client import (
     TurnoverThreshold,
 )
 from portal.models.imports import DataImport
+from portal.models.inquiry import Inquiry
 from portal.models.org import ROLES, Branch, LoginAttempt, User
 from portal.models.risk import Attachment, QuestionnaireVersion, RiskAssessment, RiskDisclosure
 
@@ -30,6 +32,7 @@ __all__ = [
     "Attachment",
     "AuditLog",
     "Branch",
+    "CalendarDay",
     "ClassChange",
     "Client",
     "ClientAssignment",
@@ -37,6 +40,7 @@ __all__ = [
     "Contact",
     "DailyAdviceSummary",
     "DataImport",
+    "Inquiry",
     "LoginAttempt",
     "MonthlyFigure",
     "MonthlyReview",

@@ -220,11 +220,16 @@ class MonthlyReview(Audited, db.Model):
     @property
     def signable_from(self) -> date:
         """The month's last working day: the meeting comes at month end (Art. 61)."""
-        return review.signable_from(self.month)
+        from portal.services import calendar  # the holiday table; models load before services
+
+        return review.signable_from(self.month, calendar.overrides())
 
     def sign_refusals(self, today: date) -> list[str]:
         """Why the record may not be signed ``today`` (empty: it may, as far as the month and
         the meeting go; the service also waits for the month's flagged advice)."""
         if self.signed_off_at is not None:
             return ["会议记录已签署"]
-        return review.sign_refusals(self.month, today, self.held_on, self.minutes or "")
+        from portal.services import calendar
+
+        overrides = calendar.overrides()
+        return review.sign_refusals(self.month, today, self.held_on, self.minutes or "", overrides)

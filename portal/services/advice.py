@@ -38,7 +38,7 @@ from portal.models.advice import (
     DailyAdviceSummary,
     MonthlyReview,
 )
-from portal.services import risk, scope
+from portal.services import calendar, risk, scope
 from portal.services.records import use_case
 
 ADVICE_TEXT = ("question", "advice", "remarks")
@@ -438,11 +438,11 @@ class MeetingState:
 def meeting_state(branch_id: int, today: date | None = None) -> MeetingState:
     """The branch's meeting of the month due ``today`` (``domain.review.due_month``): held
     (date and minutes recorded)? signed?"""
-    month = review_rules.due_month(today or china_today())
+    month = review_rules.due_month(today or china_today(), calendar.overrides())
     record = get_review(branch_id, month)
     return MeetingState(
         month=month,
-        signable_from=review_rules.signable_from(month),
+        signable_from=review_rules.signable_from(month, calendar.overrides()),
         held=bool(record and record.held_on and (record.minutes or "").strip()),
         signed=bool(record and record.signed_off_at),
     )

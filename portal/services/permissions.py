@@ -47,6 +47,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "advice.delete": frozenset({HEAD}),
     "meeting.read": frozenset({HEAD, HQ}),  # the monthly advice meeting
     "meeting.hold": frozenset({HEAD}),  # its minutes and sign-off
+    # Inquiries (首问负责制, Art. 29, 31, 36, 47): anyone of the branch logs and answers them;
+    # HQ reads every branch's; the branch head reviews answers the Art. 44 screening flags.
+    "inquiries.read": frozenset({MANAGER, COUNTER, HEAD, HQ}),
+    "inquiries.write": frozenset({MANAGER, COUNTER, HEAD}),
+    "inquiries.review": frozenset({HEAD}),
     # 附件4, the batch archive export, the classification overview (counter staff print single
     # client files only).
     "reports.read": frozenset({MANAGER, HEAD, HQ}),
@@ -59,6 +64,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.read": frozenset({HEAD, HQ}),
     "users.manage": frozenset({HQ}),
     "branches.manage": frozenset({HQ}),
+    # HQ's holiday table (调休, 补假, corrections; SPEC §5): wins over the official calendar.
+    "holidays.manage": frozenset({HQ}),
 }
 
 

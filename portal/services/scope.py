@@ -21,11 +21,13 @@ from portal.models import (
     AdviceFollowUp,
     Attachment,
     Branch,
+    CalendarDay,
     Client,
     Consultation,
     Contact,
     DailyAdviceSummary,
     DataImport,
+    Inquiry,
     MonthlyFigure,
     MonthlyReview,
     RelatedPerson,
@@ -76,6 +78,11 @@ def _threshold_rule(user: User) -> ColumnElement[bool]:
             TurnoverThreshold.branch_id.is_(None), TurnoverThreshold.branch_id == user.branch_id
         )
     return false()
+
+
+def _hq_only(user: User) -> ColumnElement[bool]:
+    """Records only HQ keeps and reads (its holiday table)."""
+    return true() if user.role == "hq" else false()
 
 
 def _via_client(client_id_column) -> Rule:
@@ -135,6 +142,23 @@ def _via(column, parent: type) -> Rule:
     return rule
 
 
+def _inquiry_rule(user: User) -> ColumnElement[bool]:
+    """An inquiry (首问负责制) is seen by its owner and the colleague asked about it; a manager
+    also sees every inquiry of a client they keep (the client's file shows them all); the
+    branch head the branch's; HQ every branch's. Counter staff see those they own or were
+    asked about."""
+    if user.role == "hq":
+        return true()
+    if user.role == "branch_head":
+        return Inquiry.branch_id == user.branch_id
+    if user.role not in ("manager", "counter"):
+        return false()
+    mine = or_(Inquiry.owner_id == user.id, Inquiry.colleague_id == user.id)
+    if user.role == "manager":
+        return or_(mine, _via_client(Inquiry.client_id)(user))
+    return mine
+
+
 RULES: dict[type, Rule] = {
     Branch: _branch_rule,
     DataImport: _branch_record(DataImport),
@@ -157,6 +181,8 @@ RULES: dict[type, Rule] = {
     AdviceFollowUp: _via(AdviceFollowUp.advice_id, Advice),
     DailyAdviceSummary: _own_work(DailyAdviceSummary),
     MonthlyReview: _branch_record(MonthlyReview),
+    CalendarDay: _hq_only,
+    Inquiry: _inquiry_rule,
 }
 
 

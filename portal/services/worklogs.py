@@ -15,11 +15,10 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from portal.domain import workdays
 from portal.domain.beijing import china_today, local_date, month_end, month_start, utc_bounds
 from portal.extensions import db
 from portal.models import Client, Consultation, Contact, User, WorkLog
-from portal.services import contacts
+from portal.services import calendar, contacts
 from portal.services.records import clean_text, set_changed, sync_rows, use_case
 
 LOG_TEXT = ("morning_notes", "plan_review", "insights", "tomorrow_plan")
@@ -93,7 +92,7 @@ def _decimal(value) -> Decimal:
 def may_write_on(day: date, today: date, contacts_done: int) -> bool:
     """A log may be written for a day up to today that is a working day, or a weekend or
     holiday with work: at least one contact done that day."""
-    return day <= today and (workdays.is_workday(day) or contacts_done > 0)
+    return day <= today and (calendar.is_workday(day) or contacts_done > 0)
 
 
 def log_writable(user: User, day: date) -> bool:
@@ -246,7 +245,7 @@ def month_of(manager: User, first: date) -> Month:
         month.days.append(
             MonthDay(
                 day,
-                workdays.is_workday(day),
+                calendar.is_workday(day),
                 logs.get(day),
                 services.get(day, 0),
                 consultations.get(day, 0),

@@ -8,7 +8,7 @@ from portal.blueprints.activities.forms import ContactForm
 from portal.domain import visits, workdays
 from portal.domain.beijing import china_today
 from portal.models import Client, User
-from portal.services import client_queries, contacts, weekly, worklogs
+from portal.services import calendar, client_queries, contacts, weekly, worklogs
 from portal.services.permissions import permits
 
 PANEL_PREFIX = "contact"
@@ -47,7 +47,7 @@ def manager_day(user: User) -> dict:
     today = china_today()
     return {
         "today": today,
-        "workday": workdays.is_workday(today),
+        "workday": calendar.is_workday(today),
         "contacts": contacts.today_for(user, today),
         "log_written": worklogs.written_today(user),
         "log_writable": worklogs.log_writable(user, today),

@@ -9,7 +9,7 @@ from portal.domain import workdays
 from portal.domain.beijing import utc_bounds, utc_start
 from portal.extensions import db
 from portal.models import Contact, User, WeeklySummary, WorkLog
-from portal.services import scope
+from portal.services import calendar, scope
 from portal.services.permissions import HEAD, MANAGER
 from portal.services.todos import Due, register
 
@@ -42,7 +42,7 @@ def _period(today: date) -> dict:
 
 def missing_logs(user: User, today: date) -> Due:
     """This week's working days up to yesterday without the manager's work log (附件2)."""
-    due = list(workdays.workdays_between(workdays.week_start(today), today - timedelta(days=1)))
+    due = list(calendar.workdays_between(workdays.week_start(today), today - timedelta(days=1)))
     if not due:
         return Due(0)
     written = set(
@@ -63,7 +63,7 @@ def summary_unsubmitted(user: User, today: date) -> Due:
     """Last week's summary (附件5) not submitted, when last week had a working day."""
     monday = workdays.week_start(today) - timedelta(days=7)
     args = {"manager_id": user.id, "monday": monday.isoformat()}
-    if not any(workdays.workdays_between(monday, workdays.week_end(monday))):
+    if not any(calendar.workdays_between(monday, workdays.week_end(monday))):
         return Due(0, args=args)
     status = db.session.scalar(
         select(WeeklySummary.status).where(
@@ -90,7 +90,7 @@ def summaries_to_comment(user: User, today: date) -> Due:
 
 def managers_without_log(user: User, today: date) -> Due:
     """Active managers of the head's branch with no work log for the last working day."""
-    day = workdays.previous_workday(today)
+    day = calendar.previous_workday(today)
     count = db.session.scalar(
         select(func.count(User.id))
         .outerjoin(WorkLog, and_(WorkLog.manager_id == User.id, WorkLog.day == day))

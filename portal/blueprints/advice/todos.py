@@ -5,11 +5,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, func, select
 
-from portal.domain import workdays
 from portal.domain.beijing import local_date, month_end, month_start
 from portal.extensions import db
 from portal.models import Advice, Branch, MonthlyReview, User
-from portal.services import scope
+from portal.services import calendar, scope
 from portal.services.permissions import HEAD, HQ, MANAGER
 from portal.services.todos import Due, register
 
@@ -38,7 +37,7 @@ def awaiting_review(user: User, today: date) -> Due:
 
 
 def last_workday_of_month(day: date) -> date:
-    return workdays.previous_workday(month_end(day) + timedelta(days=1))
+    return calendar.previous_workday(month_end(day) + timedelta(days=1))
 
 
 def meeting(user: User, today: date) -> Due:

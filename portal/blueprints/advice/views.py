@@ -21,7 +21,7 @@ from portal.models import Branch, Client
 from portal.models.advice import Advice
 from portal.pdf import pdf_response, render_pdf
 from portal.services import advice as service
-from portal.services import scope, selection
+from portal.services import calendar, scope, selection
 from portal.services.permissions import permits, requires
 from portal.templating import render_form
 
@@ -272,15 +272,17 @@ def _review_branch() -> Branch:
 def _review_month() -> date:
     """The month asked for, or the one whose meeting is due (last month until this month's
     last working day)."""
-    return month_arg(request.args.get("month")) or review_rules.due_month(china_today())
+    return month_arg(request.args.get("month")) or review_rules.due_month(
+        china_today(), calendar.overrides()
+    )
 
 
 def _review_context(branch: Branch, month: date) -> dict:
     return {
         "branch": branch,
         "month": month,
-        "signable_from": review_rules.signable_from(month),
-        "month_ended": review_rules.may_sign(month, china_today()),
+        "signable_from": review_rules.signable_from(month, calendar.overrides()),
+        "month_ended": review_rules.may_sign(month, china_today(), calendar.overrides()),
         "nav": periods.month_nav(month, china_today()),
         "items": service.month_items(branch.id, month),
         "meeting": service.get_review(branch.id, month),

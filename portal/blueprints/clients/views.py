@@ -29,6 +29,7 @@ from portal.services import (
     client_export,
     client_queries,
     clients,
+    inquiries,
     pii,
     risk,
     scope,
@@ -138,6 +139,11 @@ def file_page(client: Client, **forms) -> dict:
         **risk.file_context(client),
         "client_advice": advice.for_client(client) if permits(current_user, "advice.read") else [],
         "contacts": contacts,
+        "client_inquiries": (
+            inquiries.file_panel(client, current_user, china_today())
+            if permits(current_user, "inquiries.read")
+            else None
+        ),
         "visits": contacts["visits"] if contacts else visit_count(client),
         "may_reveal": pii.may_see(client),
     }
