@@ -9,7 +9,8 @@ pytestmark = pytest.mark.browser
 
 def test_create_a_client_fix_a_bad_field_and_find_it_by_initials(login, page, live_server):
     login("mgr1")
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="客户").click()
+    nav = page.get_by_role("navigation", name="主导航")
+    nav.get_by_role("link", name="客户", exact=True).click()
     page.arrive(f"{live_server}/clients/")
     page.get_by_role("link", name="新建客户档案").click()
     page.arrive(f"{live_server}/clients/new")
@@ -38,7 +39,8 @@ def test_create_a_client_fix_a_bad_field_and_find_it_by_initials(login, page, li
     page.get_by_text("客户“诸葛晓云”的档案已建立").wait_for()
     page.settled()
 
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="客户").click()
+    nav = page.get_by_role("navigation", name="主导航")
+    nav.get_by_role("link", name="客户", exact=True).click()
     page.arrive(f"{live_server}/clients/")
     page.get_by_role("searchbox", name="搜索客户").fill("zgxy")
     page.arrive(f"{live_server}/clients/?q=zgxy")

@@ -194,7 +194,7 @@ def test_on_a_phone_the_menu_opens_behind_its_button(org, login, page, live_serv
     page.get_by_role("button", name="菜单").click()
 
     expect(menu).to_be_visible()
-    menu.get_by_role("link", name="客户").click()
+    menu.get_by_role("link", name="客户", exact=True).click()
     page.arrive(f"{live_server}/clients/")
     expect(page.get_by_role("navigation", name="主导航")).to_be_hidden()
 
