@@ -67,6 +67,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("分类概览", "reports.overview_page", "reports.read", group=REPORTS),
     NavItem("分类汇总表", "reports.annex4", "reports.read", group=REPORTS),
     NavItem("新开户风险分类表", "risk.daily", "risk.daily_report", group=REPORTS),
+    NavItem("风险承受能力客户分类表", "risk.levels", "risk.levels", group=REPORTS),
     NavItem("分类标准", "classification.thresholds", "thresholds.manage", group=ADMIN),
     NavItem("数据导入", "imports.index", "imports.run", group=ADMIN),
     NavItem("节假日安排", "holidays.index", "holidays.manage", group=ADMIN),

@@ -45,6 +45,8 @@ ROUTES: dict[str, list[str]] = {
     "risk.disclosure": ["POST /clients/{own}/disclosures"],
     "risk.pending": ["/risk/pending"],
     "risk.daily_report": ["/risk/daily", "/risk/daily.pdf"],
+    "risk.levels": ["/risk/levels", "/risk/levels.pdf", "/risk/levels.xlsx"],
+    "risk.fund_export": ["/risk/fund-platform.csv"],
     "work.read": [
         "/work/contacts",
         "/work/contacts/{own_visit}",

@@ -8,6 +8,11 @@ from portal.extensions import db
 from portal.models import Client, RiskAssessment, User
 
 MATRIX = {
+    "/risk/levels": [302, 200, 403, 200, 200],
+    "/risk/levels.pdf": [302, 200, 403, 200, 200],
+    "/risk/levels.xlsx": [302, 200, 403, 200, 200],
+    "/risk/fund-platform.csv": [302, 403, 403, 200, 200],
+    "/risk/levels?branch=2": [302, 404, 403, 404, 200],
     "/clients/{own}/assessments/new": [302, 200, 200, 200, 403],
     "/clients/{colleague}/assessments/new": [302, 404, 200, 200, 403],
     "/clients/{elsewhere}/assessments/new": [302, 404, 404, 404, 403],

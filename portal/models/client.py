@@ -36,6 +36,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -240,6 +241,10 @@ class Client(Audited, db.Model):
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), info={"label": "营业部"})
     manager_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info={"label": "客户经理"})
     opened_on: Mapped[date] = mapped_column(info={"label": "开户日期"})
+    # Art. 8.4: a client with a fund account has their risk data sent to the fund sales platform.
+    has_fund_account: Mapped[bool] = mapped_column(
+        default=False, server_default=false(), info={"label": "开通基金账户"}
+    )
 
     # Derived from name / mobile (see the validators below).
     surname_initial: Mapped[str] = mapped_column(String(1), info={"label": "姓氏首字母"})

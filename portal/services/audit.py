@@ -24,10 +24,11 @@ from portal.domain.formats import commission
 from portal.domain.idcard import mask_mobile
 from portal.extensions import db
 from portal.models import AuditLog, Branch, Client, User
-from portal.models.audit import SECRET
+from portal.models.audit import SECRET, current_actor
 from portal.models.base import Audited
 from portal.models.encrypted import keyring
 from portal.services import scope
+from portal.services.records import use_case
 from portal.services.scope import RULES
 
 ACTIONS = {"insert": "新增", "update": "修改", "delete": "删除", "view": "查看完整信息"}
@@ -382,3 +383,22 @@ def record_title(record) -> str:
             break
     parts.append(f"#{record.id}")
     return " ".join(parts)
+
+
+@use_case
+def record_export(user: User, what: str, description: str) -> None:
+    """Leave a row in the audit trail (on the exporting user) for a file of many clients' data
+    taken out of the portal: ``what`` names the kind of file, ``description`` its contents."""
+    user_id, actor, request_id = current_actor()
+    db.session.add(
+        AuditLog(
+            user_id=user_id,
+            actor=actor,
+            record_type=User.__tablename__,
+            record_id=user.id,
+            action="export",
+            field=what,
+            new_value=description,
+            request_id=request_id,
+        )
+    )

@@ -12,33 +12,24 @@ clients never sits in memory as objects.
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from sqlalchemy.orm import joinedload
 
 from portal.domain import classification
 from portal.domain.classification import CLASS_INFO
 from portal.extensions import db
 from portal.models import Client, User
-from portal.models.audit import AuditLog, current_actor
-from portal.services import client_queries, pii
-from portal.services.archive import FORMULA_STARTS
+from portal.services import client_queries, pii, tabular
+from portal.services.audit import record_export
 from portal.services.client_queries import SORTS, ClientQuery
-from portal.services.records import use_case
 
 READ_CHUNK = 1000
 """Clients read from the database at a time."""
 
-SPOOL_IN_MEMORY = 8 * 1024 * 1024
-"""A file bigger than this is written to disk while it is made."""
 
 WAN = Decimal(10000)
 CENT = Decimal("0.01")
@@ -96,83 +87,29 @@ def rows(query: ClientQuery, user: User) -> Iterator[tuple]:
         yield _row(client)
 
 
-def _text(value) -> str:
-    """A CSV cell: text that a spreadsheet would read as a formula gets a leading apostrophe
-    (the OWASP advice for CSV injection); dates as YYYY-MM-DD, amounts with two decimals."""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value)
-    return "'" + text if text[:1] in FORMULA_STARTS else text
-
-
 def csv_file(query: ClientQuery, user: User) -> tempfile.SpooledTemporaryFile:
-    """The CSV file (UTF-8 with a BOM, so that Excel reads the Chinese), rewound, in a
-    temporary file (in memory while small)."""
-    spool = _spool()
-    text = io.TextIOWrapper(spool, encoding="utf-8-sig", newline="")
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow([column.title for column in COLUMNS])
-    for row in rows(query, user):
-        writer.writerow([_text(value) for value in row])
-    text.flush()
-    text.detach()
-    spool.seek(0)
-    return spool
-
-
-def _spool() -> tempfile.SpooledTemporaryFile:
-    return tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+    """The CSV file (UTF-8 with a BOM, so that Excel reads the Chinese), rewound."""
+    return tabular.csv_file([column.title for column in COLUMNS], rows(query, user))
 
 
 def workbook(query: ClientQuery, user: User) -> tempfile.SpooledTemporaryFile:
-    """The .xlsx file, rewound, in a temporary file (in memory while small)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("客户列表")
-    for letter_index, column in enumerate(COLUMNS):
-        sheet.column_dimensions[chr(ord("A") + letter_index)].width = column.width
-    sheet.freeze_panes = "A2"
-    sheet.append([column.title for column in COLUMNS])
-    for row in rows(query, user):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # typed text, never a formula
-            elif isinstance(value, Decimal):
-                cell.number_format = "#,##0.00"
-            elif isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-            cells.append(cell)
-        sheet.append(cells)
-    spool = _spool()
-    book.save(spool)
-    spool.seek(0)
-    return spool
+    """The .xlsx file, rewound."""
+    return tabular.xlsx_file(
+        "客户列表",
+        [column.title for column in COLUMNS],
+        rows(query, user),
+        widths=[column.width for column in COLUMNS],
+    )
 
 
 FORMATS = {"csv": "CSV", "xlsx": "Excel"}
 
 
-@use_case
 def log_export(query: ClientQuery, user: User, fmt: str) -> int:
     """Leave the export's row in the audit trail (on the exporting user): the format, the
     filters as the query string, and how many clients it holds. Returns that count."""
     stmt = client_queries.filtered(query, user)
     total = db.session.scalar(stmt.with_only_columns(db.func.count()).order_by(None))
     filters = "&".join(f"{k}={v}" for k, v in query.args(page=1).items()) or "全部"
-    user_id, actor, request_id = current_actor()
-    db.session.add(
-        AuditLog(
-            user_id=user_id,
-            actor=actor,
-            record_type=User.__tablename__,
-            record_id=user.id,
-            action="export",
-            field="clients",
-            new_value=f"客户列表（{FORMATS[fmt]}）：{filters}，共 {total} 户",
-            request_id=request_id,
-        )
-    )
+    record_export(user, "clients", f"客户列表（{FORMATS[fmt]}）：{filters}，共 {total} 户")
     return total

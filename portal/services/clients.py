@@ -45,6 +45,7 @@ CODE_FIELDS = {
     "decision_style": supplementary.DECISION_STYLES,
 }
 IDENTITY_FIELDS = ("gender", "id_type", "id_number", "birthday")
+FLAG_FIELDS = ("has_fund_account",)
 CLIENT_FIELDS = (
     "client_no",
     "fund_account",
@@ -53,6 +54,7 @@ CLIENT_FIELDS = (
     *IDENTITY_FIELDS,
     *DECIMAL_FIELDS,
     *FIN_FIELDS,
+    *FLAG_FIELDS,
     *CODE_FIELDS,
     "product_preferences",
 )
@@ -192,7 +194,7 @@ def _normalise(field: str, value):
         if code is not None and code not in CODE_FIELDS[field]:
             raise ValueError(f"未知的代码：{code}")
         return code
-    if field in FIN_FIELDS:
+    if field in FIN_FIELDS or field in FLAG_FIELDS:
         return bool(value)
     if field == "product_preferences":
         return preference_string(list(value) if isinstance(value, str) else value)

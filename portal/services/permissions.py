@@ -33,6 +33,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "risk.disclosure": frozenset({MANAGER, COUNTER, HEAD}),
     "risk.pending": frozenset({MANAGER, COUNTER, HEAD}),  # counter staff enter them (Art. 8.4)
     "risk.daily_report": frozenset({COUNTER, HEAD, HQ}),
+    # Art. 8.3: all of a book's clients by level (a manager their own); Art. 8.4: the fund
+    # sales platform's file of the clients with a fund account.
+    "risk.levels": frozenset({MANAGER, HEAD, HQ}),
+    "risk.fund_export": frozenset({HEAD, HQ}),
     # A manager's working day (附件2, 5, 6, 7): counter staff keep accounts, not visits.
     "work.read": frozenset({MANAGER, HEAD, HQ}),  # contacts, work logs, weekly summaries, PDFs
     "contacts.write": frozenset({MANAGER}),  # log, complete, cancel; 附件6; readiness check

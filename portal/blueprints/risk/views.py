@@ -7,11 +7,12 @@ from portal.blueprints.risk import bp
 from portal.blueprints.risk.forms import AssessmentForm, DailyReportForm, ScanForm
 from portal.domain import questionnaire
 from portal.domain.beijing import china_today
+from portal.domain.files import XLSX
 from portal.extensions import db
 from portal.models import Attachment, Client, RiskAssessment
 from portal.models.client import NAME_ORDER
 from portal.pdf import pdf_response, render_pdf
-from portal.services import attachments, client_queries, risk, scope, selection
+from portal.services import attachments, client_queries, risk, risk_tables, scope, selection
 from portal.services.permissions import requires
 
 PENDING_SHOWN = 500
@@ -139,6 +140,66 @@ def daily_pdf():
         "print/risk_daily.html", branch=branch, day=day, rows=rows, printed_by=current_user
     )
     return pdf_response(pdf, f"risk-daily-{day:%Y%m%d}.pdf")
+
+
+SHOWN_PER_LEVEL = 200
+"""Clients listed per level on the page (all of them are in the PDF and the Excel file)."""
+
+
+def _book() -> selection.Selection:
+    return selection.selection_for(
+        current_user, request.args.get("branch"), request.args.get("manager")
+    )
+
+
+@bp.get("/risk/levels")
+@requires("risk.levels")
+def levels():
+    book = _book()
+    return render_template(
+        "risk/levels.html",
+        summary=risk_tables.table(book, current_user),
+        selection=book,
+        choices=selection.choices(current_user),
+        shown=SHOWN_PER_LEVEL,
+        pdf_limit=risk_tables.PDF_LIMIT,
+    )
+
+
+@bp.get("/risk/levels.pdf")
+@requires("risk.levels")
+def levels_pdf():
+    book = _book()
+    summary = risk_tables.table(book, current_user)
+    if summary.total > risk_tables.PDF_LIMIT:
+        flash(f"客户超过 {risk_tables.PDF_LIMIT} 户，请按客户经理分别打印，或导出 Excel。", "error")
+        return redirect(url_for("risk.levels", **book.args()))
+    pdf = render_pdf("print/risk_levels.html", summary=summary, printed_by=current_user)
+    return pdf_response(pdf, f"risk-levels-{book.branch.id}.pdf")
+
+
+@bp.get("/risk/levels.xlsx")
+@requires("risk.levels")
+def levels_xlsx():
+    book = _book()
+    return send_file(
+        risk_tables.workbook(risk_tables.table(book, current_user)),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=f"risk-levels-{book.branch.id}.xlsx",
+    )
+
+
+@bp.get("/risk/fund-platform.csv")
+@requires("risk.fund_export")
+def fund_platform():
+    book = _book()
+    return send_file(
+        risk_tables.fund_platform_csv(book, current_user),
+        mimetype="text/csv",
+        as_attachment=True,
+        download_name=f"fund-platform-{book.branch.id}-{china_today():%Y%m%d}.csv",
+    )
 
 
 @bp.get("/risk/pending")
