@@ -135,7 +135,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.blueprints.auth import bp as auth_bp
     from portal.blueprints.classification import bp as classification_bp
     from portal.blueprints.clients import bp as clients_bp
+    from portal.blueprints.events import bp as events_bp
     from portal.blueprints.main import bp as main_bp
+    from portal.blueprints.profile import bp as profile_bp
     from portal.blueprints.reports import bp as reports_bp
     from portal.blueprints.risk import bp as risk_bp
 
@@ -144,6 +146,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(activities_bp)
     app.register_blueprint(advice_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(profile_bp)
 
     from portal import queue
     from portal.services import classification, exports

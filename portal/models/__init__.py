@@ -19,6 +19,7 @@ from portal.models.client import (
     RelatedPerson,
     TurnoverThreshold,
 )
+from portal.models.event import EVENT_KINDS, ClientEvent, EventAttendance
 from portal.models.org import ROLES, Branch, LoginAttempt, User
 from portal.models.risk import Attachment, QuestionnaireVersion, RiskAssessment, RiskDisclosure
 
@@ -32,9 +33,12 @@ __all__ = [
     "ClassChange",
     "Client",
     "ClientAssignment",
+    "ClientEvent",
     "Consultation",
     "Contact",
     "DailyAdviceSummary",
+    "EVENT_KINDS",
+    "EventAttendance",
     "LoginAttempt",
     "MonthlyFigure",
     "MonthlyReview",

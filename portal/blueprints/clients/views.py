@@ -13,6 +13,7 @@ from portal.blueprints.clients.forms import (
 )
 from portal.models import Client
 from portal.services import advice, client_queries, clients, pii, risk, scope, selection
+from portal.services import events
 from portal.services.permissions import permits, requires
 from portal.templating import is_htmx, render_form
 
@@ -98,6 +99,9 @@ def file_page(client: Client, **forms) -> dict:
         **client_queries.file_context(client),
         **risk.file_context(client),
         "client_advice": advice.for_client(client) if permits(current_user, "advice.read") else [],
+        "client_events": events.for_client(client)
+        if permits(current_user, "events.read")
+        else None,
         "contacts": contacts,
         "visits": contacts["visits"] if contacts else visit_count(client),
         "may_reveal": pii.may_see(client),
