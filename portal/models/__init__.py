@@ -24,6 +24,7 @@ from portal.models.org import ROLES, Branch, LoginAttempt, User
 from portal.models.risk import Attachment, QuestionnaireVersion, RiskAssessment, RiskDisclosure
 
 __all__ = [
+    "EVENT_KINDS",
     "ROLES",
     "Advice",
     "AdviceFollowUp",
@@ -37,7 +38,6 @@ __all__ = [
     "Consultation",
     "Contact",
     "DailyAdviceSummary",
-    "EVENT_KINDS",
     "EventAttendance",
     "LoginAttempt",
     "MonthlyFigure",

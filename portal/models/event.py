@@ -25,8 +25,8 @@ EVENT_KINDS = {
     "lecture": "理财大讲堂",
     "training": "培训",
 }
-"""The kinds of client events (Art. 50.8: 客户联谊和投资研讨活动; 50.11: 理财大讲堂, 客户的培训和投资者
-教育; 50.6: 交易方式的培训), in the order the portal lists them."""
+"""The kinds of client events, in the order the portal lists them: Art. 50.8 客户联谊和投资研讨
+活动; 50.11 理财大讲堂, 客户的培训和投资者教育; 50.6 交易方式的培训."""
 
 
 class ClientEvent(Audited, db.Model):

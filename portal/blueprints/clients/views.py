@@ -12,8 +12,7 @@ from portal.blueprints.clients.forms import (
     RelatedPersonForm,
 )
 from portal.models import Client
-from portal.services import advice, client_queries, clients, pii, risk, scope, selection
-from portal.services import events
+from portal.services import advice, client_queries, clients, events, pii, risk, scope, selection
 from portal.services.permissions import permits, requires
 from portal.templating import is_htmx, render_form
 
