@@ -66,7 +66,7 @@ def test_hq_sees_every_branch_and_downloads_them_formulas_kept_as_text(org, logi
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0] == ["营业部名称", "地址", "咨询电话", "特色服务", "优惠政策", "最新活动", "信息更新时间"]
+    assert rows[0] == [*"营业部名称 地址 咨询电话 特色服务 优惠政策 最新活动 信息更新时间".split()]
     first = next(r for r in rows if r[0] == "第一营业部")
     assert first[1:4] == [PROFILE["address"], "021-95500", PROFILE["services"]]
     assert first[4] == "'" + PROFILE["offers"] and first[5] == "'" + PROFILE["latest_events"]
