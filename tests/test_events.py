@@ -168,9 +168,12 @@ def test_a_withdrawn_attendance_is_kept_with_its_reason_and_audited(book, lectur
             )
         ).all()
         assert [(t.old_value, t.new_value) for t in trail][-1] == ("", "客户当天未到场")
-        assert events.counts(attendance.event.branch_id, date(2000, 1, 1), china_today())[
-            "lecture"
-        ]["attendances"] == 1
+        assert (
+            events.counts(attendance.event.branch_id, date(2000, 1, 1), china_today())["lecture"][
+                "attendances"
+            ]
+            == 1
+        )
     html = head.get(f"/clients/{wang}").get_data(as_text=True)
     assert "已撤销：客户当天未到场" in html
     # The client's own trail holds the attendance.
