@@ -141,6 +141,8 @@ BLUEPRINTS = (
     "imports",
     "holidays",
     "inquiries",
+    "events",
+    "profile",
 )
 """The capabilities, each a package of ``portal.blueprints`` with its ``bp``."""
 

@@ -52,6 +52,8 @@ NAVIGATION: list[NavItem] = [
     NavItem("客户", "clients.index", None),
     NavItem("客户咨询", "inquiries.index", "inquiries.read", group=SERVICE),
     NavItem("待补填评估", "risk.pending", "risk.pending", group=SERVICE),
+    NavItem("客户活动", "events.index", "events.read", group=SERVICE),
+    NavItem("营业部信息", "profile.own", "profile.read", group=SERVICE),
     # HQ reads the managers' daily work of any branch: it picks the branch and manager there.
     NavItem("拜访记录", "activities.contact_list", "work.read", group=WORK),
     NavItem("工作日志", "activities.logs", "work.read", group=WORK),
@@ -73,6 +75,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("节假日安排", "holidays.index", "holidays.manage", group=ADMIN),
     NavItem("本部人员", "admin.users", "users.read", frozenset({"branch_head"}), ADMIN),
     NavItem("营业部管理", "admin.branches", "branches.manage", group=ADMIN),
+    NavItem("营业部信息", "profile.all_branches", "profile.all", group=ADMIN),
     NavItem("用户管理", "admin.users", "users.read", frozenset({"hq"}), ADMIN),
 ]
 

@@ -97,6 +97,22 @@ ROUTES: dict[str, list[str]] = {
         "POST /inquiries/{inquiry}/answer",
     ],
     "inquiries.review": ["POST /inquiries/{inquiry}/review"],
+    # Client events and the branch profile: ids that need no record (404 inside the scope);
+    # tests/test_events_access.py opens real ones.
+    "events.read": ["/events/", "/events/1"],
+    "events.write": [
+        "/events/new",
+        "/events/1/edit",
+        "POST /events/1/attendees",
+        "POST /events/1/attendees/1/withdraw",
+    ],
+    "profile.read": ["/branch-profile/"],
+    "profile.edit": ["/branch-profile/edit", "POST /branch-profile/edit"],
+    "profile.all": [
+        "/branch-profile/all",
+        "/branch-profile/all.csv",
+        "/branch-profile/all.xlsx",
+    ],
     "reports.read": [
         "/archive/annex4",
         "/archive/annex4.pdf",

@@ -7,6 +7,7 @@ import test_access
 import test_activities_access
 import test_advice_access
 import test_clients_access
+import test_events_access
 import test_inquiries_access
 import test_permissions
 import test_reports_access
@@ -19,6 +20,7 @@ MATRICES = [
     test_advice_access.MATRIX,
     test_clients_access.MATRIX,
     test_inquiries_access.MATRIX,
+    test_events_access.MATRIX,
     test_reports_access.MATRIX,
     test_risk_access.MATRIX,
     [request for requests in test_permissions.ROUTES.values() for request in requests],

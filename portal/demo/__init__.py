@@ -15,6 +15,7 @@ from sqlalchemy import insert, select, update
 from werkzeug.security import generate_password_hash
 
 from portal.demo.advice import seed_advice
+from portal.demo.events import seed_events
 from portal.demo.inquiries import seed_inquiries
 from portal.domain import questionnaire, suitability, supplementary
 from portal.domain.beijing import china_today, utcnow
@@ -73,6 +74,7 @@ def seed_demo() -> list[str]:
     seed_activities()
     seed_advice()
     seed_inquiries()
+    seed_events()
     return created
 
 

@@ -20,12 +20,14 @@ from portal.models.client import (
     RelatedPerson,
     TurnoverThreshold,
 )
+from portal.models.event import EVENT_KINDS, ClientEvent, EventAttendance
 from portal.models.imports import DataImport
 from portal.models.inquiry import Inquiry
 from portal.models.org import ROLES, Branch, LoginAttempt, User
 from portal.models.risk import Attachment, QuestionnaireVersion, RiskAssessment, RiskDisclosure
 
 __all__ = [
+    "EVENT_KINDS",
     "ROLES",
     "Advice",
     "AdviceFollowUp",
@@ -36,10 +38,12 @@ __all__ = [
     "ClassChange",
     "Client",
     "ClientAssignment",
+    "ClientEvent",
     "Consultation",
     "Contact",
     "DailyAdviceSummary",
     "DataImport",
+    "EventAttendance",
     "Inquiry",
     "LoginAttempt",
     "MonthlyFigure",

@@ -56,6 +56,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "inquiries.read": frozenset({MANAGER, COUNTER, HEAD, HQ}),
     "inquiries.write": frozenset({MANAGER, COUNTER, HEAD}),
     "inquiries.review": frozenset({HEAD}),
+    # Client events (Art. 50.4, 50.8, 50.11): organised by a manager or the head; attendees
+    # picked among the clients each may see (services/events.py).
+    "events.read": frozenset({MANAGER, HEAD, HQ}),
+    "events.write": frozenset({MANAGER, HEAD}),
+    # The branch profile for the firm's web site (Art. 33): kept by the head, read by the
+    # branch's staff; HQ gathers every branch's and downloads them.
+    "profile.read": frozenset({MANAGER, COUNTER, HEAD}),
+    "profile.edit": frozenset({HEAD}),
+    "profile.all": frozenset({HQ}),
     # 附件4, the batch archive export, the classification overview (counter staff print single
     # client files only).
     "reports.read": frozenset({MANAGER, HEAD, HQ}),

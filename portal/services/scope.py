@@ -41,6 +41,7 @@ from portal.models import (
     WeeklySummary,
     WorkLog,
 )
+from portal.models.event import ClientEvent, EventAttendance
 
 Rule = Callable[[User], ColumnElement[bool]]
 
@@ -132,6 +133,16 @@ def _contact_rule(user: User) -> ColumnElement[bool]:
     return _own_work(Contact)(user)
 
 
+def _event_rule(user: User) -> ColumnElement[bool]:
+    """A client event (投资研讨会, 理财大讲堂 …) is the branch's: its managers and head see it,
+    HQ every branch's; counter staff keep accounts, not events."""
+    if user.role == "hq":
+        return true()
+    if user.role in ("branch_head", "manager"):
+        return ClientEvent.branch_id == user.branch_id
+    return false()
+
+
 def _via(column, parent: type) -> Rule:
     """A part of a record (a row of a work log, an item of a self-evaluation) is seen by
     whoever sees the record."""
@@ -183,6 +194,10 @@ RULES: dict[type, Rule] = {
     MonthlyReview: _branch_record(MonthlyReview),
     CalendarDay: _hq_only,
     Inquiry: _inquiry_rule,
+    # Client events: the branch's events are seen by its managers and head (HQ: all); who
+    # attended, only for the clients the user sees.
+    ClientEvent: _event_rule,
+    EventAttendance: _via_client(EventAttendance.client_id),
 }
 
 

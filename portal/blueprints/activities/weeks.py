@@ -10,7 +10,7 @@ from portal.blueprints.activities.forms import CommentForm, WeeklyForm
 from portal.domain import periods, workdays
 from portal.domain.beijing import china_today
 from portal.pdf import pdf_response, render_pdf
-from portal.services import selection, weekly
+from portal.services import events, selection, weekly
 from portal.services.permissions import permits, requires
 
 WEEKS_SHOWN = 8  # a manager's list of weeks pages by this many
@@ -54,6 +54,7 @@ def _week_page(manager, monday, form=None, comment_form=None):
         form=form if editable else None,
         comment_form=comment_form if may_comment else None,
         nav=periods.week_nav(monday, china_today()),
+        client_events=events.week_of(manager, monday, workdays.week_end(monday)),
     ), 422 if failed else 200
 
 

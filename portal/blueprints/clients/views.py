@@ -29,6 +29,7 @@ from portal.services import (
     client_export,
     client_queries,
     clients,
+    events,
     inquiries,
     pii,
     risk,
@@ -138,6 +139,9 @@ def file_page(client: Client, **forms) -> dict:
         **client_queries.file_context(client),
         **risk.file_context(client),
         "client_advice": advice.for_client(client) if permits(current_user, "advice.read") else [],
+        "client_events": events.for_client(client)
+        if permits(current_user, "events.read")
+        else None,
         "contacts": contacts,
         "client_inquiries": (
             inquiries.file_panel(client, current_user, china_today())
