@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.blueprints.advice import bp as advice_bp
     from portal.blueprints.audit import bp as audit_bp
     from portal.blueprints.auth import bp as auth_bp
+    from portal.blueprints.care import bp as care_bp
     from portal.blueprints.classification import bp as classification_bp
     from portal.blueprints.clients import bp as clients_bp
     from portal.blueprints.main import bp as main_bp
@@ -144,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(activities_bp)
     app.register_blueprint(advice_bp)
+    app.register_blueprint(care_bp)
 
     from portal import queue
     from portal.services import classification, exports

@@ -43,6 +43,7 @@ NAVIGATION: list[NavItem] = [
         "周工作总结", "activities.branch_week", "weeks.branch", frozenset({"branch_head", "hq"})
     ),
     NavItem("投资建议", "advice.index", "advice.read"),
+    NavItem("客户关怀", "care.index", "care.read"),
     NavItem("分类概览", "reports.overview_page", "reports.read"),
     NavItem("分类汇总表", "reports.annex4", "reports.read"),
     NavItem("新开户风险分类表", "risk.daily", "risk.daily_report"),

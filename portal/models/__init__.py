@@ -12,6 +12,7 @@ from portal.models.activity import (
 )
 from portal.models.advice import Advice, AdviceFollowUp, DailyAdviceSummary, MonthlyReview
 from portal.models.audit import AuditLog
+from portal.models.care import CloseRequest, Retention
 from portal.models.client import (
     ClassChange,
     Client,
@@ -32,6 +33,7 @@ __all__ = [
     "ClassChange",
     "Client",
     "ClientAssignment",
+    "CloseRequest",
     "Consultation",
     "Contact",
     "DailyAdviceSummary",
@@ -40,6 +42,7 @@ __all__ = [
     "MonthlyReview",
     "QuestionnaireVersion",
     "RelatedPerson",
+    "Retention",
     "RiskAssessment",
     "RiskDisclosure",
     "TurnoverThreshold",
