@@ -35,6 +35,11 @@ ROUTES: dict[str, list[str]] = {
         "POST /clients/{own}/figures",
     ],
     "client.reassign": ["POST /clients/{own}/reassign"],
+    "care.read": ["/care/", "/care/birthdays"],
+    "care.write": [
+        "POST /care/clients/{own}/retentions",
+        "POST /care/clients/{own}/close-requests",
+    ],
     "risk.assess": [
         "/clients/{own}/assessments/new",
         "POST /assessments/{assessment}/scan",

@@ -6,6 +6,7 @@ row fails here, so no page or form reaches users untested for who may use it."""
 import test_access
 import test_activities_access
 import test_advice_access
+import test_care_access
 import test_clients_access
 import test_permissions
 import test_reports_access
@@ -16,6 +17,7 @@ MATRICES = [
     test_access.MATRIX,
     test_activities_access.MATRIX,
     test_advice_access.MATRIX,
+    test_care_access.MATRIX,
     test_clients_access.MATRIX,
     test_reports_access.MATRIX,
     test_risk_access.MATRIX,

@@ -20,7 +20,7 @@ class RetentionForm(Form):
     action = TextAreaField("挽留措施", validators=[required("挽留措施"), max_length(2000)])
     outcome = SelectField(
         "挽留结果",
-        choices=[("", "请选择"), *choices(OUTCOMES.items())],
+        choices=choices([("", "请选择"), *OUTCOMES.items()]),
         validators=[DataRequired(message="请选择挽留结果。")],
     )
 

@@ -65,10 +65,11 @@ def _panel_answer(client: Client, saved: str, status: int = 200, **forms):
     if is_htmx():
         panel = care_panel(client, saved=saved if status == 200 else "", **forms)
         return render_template("care/_client_care.html", care=panel), status
+    from portal.blueprints.clients import NAMES
     from portal.blueprints.clients.views import file_page
 
     page = file_page(client) | {"care": care_panel(client, **forms)}
-    return render_template("clients/show.html", **page), status
+    return render_template("clients/show.html", **NAMES, **page), status
 
 
 @bp.post("/clients/<int:client_id>/retentions")
