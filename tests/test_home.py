@@ -198,7 +198,8 @@ def test_hq_counts(branch):
 
 ROLE_ITEMS = {
     "manager": {"visits.today", "visits.overdue", "logs.missing", "weeks.submit"}
-    | {"advice.returned", "risk.pending"},
+    | {"advice.returned", "risk.pending"}
+    | {"care.birthdays", "care.at_risk"},
     "branch_head": {"advice.review", "weeks.comment", "logs.absent", "advice.meeting"}
     | {"thresholds.pending"},
     "counter": {"risk.new_accounts", "risk.pending"},

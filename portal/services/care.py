@@ -8,8 +8,19 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, null, or_, select, true
-from sqlalchemy.orm import aliased
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+)
 
 from portal.domain import care
 from portal.extensions import db
@@ -92,57 +103,90 @@ class RiskPage:
 
 def reference_month(condition: ColumnElement[bool]) -> date | None:
     """The latest month of figures loaded for the clients of ``condition``."""
-    return db.session.scalar(select(func.max(Client.figures_month)).where(condition))
+    return db.session.scalar(_reference_month(condition))
 
 
-def _risk_query(condition: ColumnElement[bool], window: care.Window | None):
+def _reference_month(condition: ColumnElement[bool]):
+    return select(func.max(Client.figures_month)).where(condition)
+
+
+def _risk_query(condition: ColumnElement[bool], month, earlier, first):
     """The at-risk clients of ``condition`` (the rules of domain.care in SQL) and the rules
-    that order them (a request first, then a fall of assets)."""
+    that order them (a request first, then a fall of assets). ``month``, ``earlier`` and
+    ``first`` are the window's months (:class:`domain.care.Window`), as dates or as SQL.
+
+    The six months' figures of the clients in view are read once, grouped by client: one
+    range of the (client, month) index per client gives the latest and the earlier month-end
+    assets and whether anything was traded."""
+    months = (
+        select(
+            MonthlyFigure.client_id,
+            func.max(case((MonthlyFigure.month == month, MonthlyFigure.end_assets))).label(
+                "latest"
+            ),
+            func.max(case((MonthlyFigure.month == earlier, MonthlyFigure.end_assets))).label(
+                "earlier"
+            ),
+            func.max(case((MonthlyFigure.traded_amount > 0, 1), else_=0)).label("traded"),
+        )
+        .where(
+            MonthlyFigure.month >= first,
+            MonthlyFigure.month <= month,
+            MonthlyFigure.client_id.in_(select(Client.id).where(condition).correlate(None)),
+        )
+        .group_by(MonthlyFigure.client_id)
+        .subquery("window_figures")
+    )
     requested = (
         select(func.max(CloseRequest.requested_on))
         .where(CloseRequest.client_id == Client.id)
         .scalar_subquery()
     )
     request_rule = requested.is_not(None)
-    columns = [
-        Client.id,
-        Client.name,
-        Client.client_no,
-        User.display_name,
-        Client.opened_on,
-        requested.label("requested_on"),
-    ]
-    if window is None:  # no figures loaded at all: only the requests
-        stmt = select(
-            *columns,
-            null().label("latest_assets"),
-            null().label("earlier_assets"),
-            true().label("traded"),
-        )
-        stmt = stmt.join(User, Client.manager_id == User.id).where(condition, request_rule)
-        return stmt, [request_rule]
-    latest, earlier = aliased(MonthlyFigure), aliased(MonthlyFigure)
-    traded = exists().where(
-        MonthlyFigure.client_id == Client.id,
-        MonthlyFigure.month >= window.first_trade_month,
-        MonthlyFigure.month <= window.month,
-        MonthlyFigure.traded_amount > 0,
-    )
-    asset_rule = and_(earlier.end_assets > 0, latest.end_assets * 2 <= earlier.end_assets)
-    trade_rule = and_(Client.opened_on < window.first_trade_month, ~traded)
+    asset_rule = and_(months.c.earlier > 0, months.c.latest * 2 <= months.c.earlier)
+    trade_rule = and_(Client.opened_on < first, func.coalesce(months.c.traded, 0) == 0)
     stmt = (
         select(
-            *columns,
-            latest.end_assets.label("latest_assets"),
-            earlier.end_assets.label("earlier_assets"),
-            traded.label("traded"),
+            Client.id,
+            Client.name,
+            Client.client_no,
+            User.display_name,
+            Client.opened_on,
+            requested.label("requested_on"),
+            months.c.latest.label("latest_assets"),
+            months.c.earlier.label("earlier_assets"),
+            func.coalesce(months.c.traded, 0).label("traded"),
         )
         .join(User, Client.manager_id == User.id)
-        .outerjoin(latest, and_(latest.client_id == Client.id, latest.month == window.month))
-        .outerjoin(earlier, and_(earlier.client_id == Client.id, earlier.month == window.earlier))
+        .outerjoin(months, months.c.client_id == Client.id)
         .where(condition, or_(request_rule, asset_rule, trade_rule))
     )
     return stmt, [request_rule, asset_rule]
+
+
+def _requests_only(condition: ColumnElement[bool]):
+    """Without any figures, only the 转销户 requests put a client at risk."""
+    requested = (
+        select(func.max(CloseRequest.requested_on))
+        .where(CloseRequest.client_id == Client.id)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(
+            Client.id,
+            Client.name,
+            Client.client_no,
+            User.display_name,
+            Client.opened_on,
+            requested.label("requested_on"),
+            null().label("latest_assets"),
+            null().label("earlier_assets"),
+            literal(1).label("traded"),
+        )
+        .join(User, Client.manager_id == User.id)
+        .where(condition, requested.is_not(None))
+    )
+    return stmt, []
 
 
 def at_risk(condition: ColumnElement[bool], limit: int = 100, offset: int = 0) -> RiskPage:
@@ -151,11 +195,16 @@ def at_risk(condition: ColumnElement[bool], limit: int = 100, offset: int = 0) -
     Three queries: the reference month, the page (with the total), the page's retentions."""
     month = reference_month(condition)
     window = care.Window(month) if month else None
-    stmt, first_rules = _risk_query(condition, window)
-    order = case(*((rule, n) for n, rule in enumerate(first_rules)), else_=len(first_rules))
+    if window is None:
+        stmt, first_rules = _requests_only(condition)
+    else:
+        stmt, first_rules = _risk_query(
+            condition, window.month, window.earlier, window.first_trade_month
+        )
+    order = [case((rule, 0), else_=1) for rule in first_rules]
     rows = db.session.execute(
         stmt.add_columns(func.count().over().label("total"))
-        .order_by(order, *NAME_ORDER)
+        .order_by(*order, *NAME_ORDER)
         .limit(limit)
         .offset(offset)
     ).all()
@@ -196,10 +245,27 @@ def _count(stmt) -> int:
 
 
 def at_risk_count(condition: ColumnElement[bool]) -> int:
-    """How many clients of ``condition`` are at risk of leaving (the home page's to-do)."""
-    month = reference_month(condition)
-    stmt, _ = _risk_query(condition, care.Window(month) if month else None)
+    """How many clients of ``condition`` are at risk of leaving (the home page's to-do), in
+    one query: the window's months are computed in SQL from the reference month. Without
+    figures the month is NULL, no figure matches and only the requests count (the no-trade
+    rule compares ``opened_on`` with NULL: unknown, not true)."""
+    reference = _reference_month(condition).add_columns(literal(1).label("one")).cte("reference")
+    month = select(reference.c[0]).scalar_subquery()  # the CTE is read once, not per use
+    dialect = db.engine.dialect.name
+    stmt, _ = _risk_query(
+        condition,
+        month,
+        _months_before(month, care.ASSET_MONTHS, dialect),
+        _months_before(month, care.NO_TRADE_MONTHS - 1, dialect),
+    )
     return _count(stmt)
+
+
+def _months_before(month, n: int, dialect: str):
+    """``month`` minus ``n`` months, in SQL (a DATE; ISO text on SQLite)."""
+    if dialect == "sqlite":
+        return func.date(month, f"-{n} months", type_=Date)
+    return cast(month - literal_column(f"INTERVAL '{n} months'"), Date)
 
 
 def latest_retentions(client_ids: list[int]) -> dict[int, Retention]:

@@ -1,12 +1,11 @@
-"""The care to-do items: the manager's clients whose birthday comes in the next seven days (the
-first names in the note), and the clients at risk of leaving of a manager or a branch. One
-query each (the at-risk count reads the reference month first)."""
+"""The care to-do items of a manager: their clients whose birthday comes in the next seven days
+(the first names in the note), and their clients at risk of leaving. One query each."""
 
 from datetime import date
 
 from portal.models import Client, User
 from portal.services import care
-from portal.services.permissions import HEAD, MANAGER
+from portal.services.permissions import MANAGER
 from portal.services.todos import Due, register
 
 NOTE_NAMES = 3
@@ -23,11 +22,11 @@ def birthdays(user: User, today: date) -> Due:
 
 
 def at_risk(user: User, today: date) -> Due:
-    condition = Client.manager_id == user.id if user.role == MANAGER else None
-    if condition is None:
-        condition = Client.branch_id == user.branch_id
-    return Due(care.at_risk_count(condition), note="资产下降、长期无交易或申请转销户")
+    """The manager's own clients at risk (a head reads the branch's list from the menu: a
+    whole branch's count would cost the head's home page a pass over the branch's figures)."""
+    count = care.at_risk_count(Client.manager_id == user.id)
+    return Due(count, note="资产下降、长期无交易或申请转销户")
 
 
 register(MANAGER, "care.birthdays", "近七天过生日的客户", birthdays, "care.birthdays", rank=40)
-register({MANAGER, HEAD}, "care.at_risk", "客户流失风险", at_risk, "care.index", rank=45)
+register(MANAGER, "care.at_risk", "客户流失风险", at_risk, "care.index", rank=45)
