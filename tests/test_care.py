@@ -26,7 +26,10 @@ def _figures(client: Client) -> dict[date, MonthlyFigure]:
 
 
 def _listed(condition=None) -> dict[str, list[str]]:
-    page = care.at_risk(true() if condition is None else condition)
+    condition = true() if condition is None else condition
+    page = care.at_risk(condition)
+    # The home page's count (its window's months computed in SQL) says the same.
+    assert care.at_risk_count(condition) == page.total == len(page.rows)
     return {row.name: row.reasons for row in page.rows}
 
 
