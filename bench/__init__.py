@@ -239,6 +239,7 @@ def _insert_clients(managers) -> list[tuple[int, float, float]]:
                 "id_number": id_number,  # sealed by the column's type, as the app does
                 "id_number_hash": id_number_hash(id_number),
                 "birthday": birthday,
+                "birthday_md": birthday.month * 100 + birthday.day,
                 "commission_rate": Decimal("0.000300"),
                 "mobile": mobile,
                 "mobile_last4": mobile[-4:],

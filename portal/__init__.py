@@ -143,6 +143,7 @@ BLUEPRINTS = (
     "inquiries",
     "events",
     "profile",
+    "care",
 )
 """The capabilities, each a package of ``portal.blueprints`` with its ``bp``."""
 

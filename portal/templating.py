@@ -53,6 +53,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("客户咨询", "inquiries.index", "inquiries.read", group=SERVICE),
     NavItem("待补填评估", "risk.pending", "risk.pending", group=SERVICE),
     NavItem("客户活动", "events.index", "events.read", group=SERVICE),
+    NavItem("客户关怀", "care.index", "care.read", group=SERVICE),
     NavItem("营业部信息", "profile.own", "profile.read", group=SERVICE),
     # HQ reads the managers' daily work of any branch: it picks the branch and manager there.
     NavItem("拜访记录", "activities.contact_list", "work.read", group=WORK),

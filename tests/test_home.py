@@ -201,7 +201,8 @@ INQUIRY_ITEMS = {"inquiries.email", "inquiries.follow_up", "inquiries.asked"}
 ROLE_ITEMS = {
     "manager": {"visits.today", "visits.overdue", "logs.missing", "weeks.submit"}
     | {"advice.returned", "risk.pending"}
-    | INQUIRY_ITEMS,
+    | INQUIRY_ITEMS
+    | {"care.birthdays", "care.at_risk"},
     "branch_head": {"advice.review", "weeks.comment", "logs.absent", "advice.meeting"}
     | {"thresholds.pending"}
     | INQUIRY_ITEMS

@@ -38,6 +38,11 @@ ROUTES: dict[str, list[str]] = {
     "client.reassign": ["POST /clients/{own}/reassign"],
     "clients.export": ["/clients/export.csv"],
     "imports.run": ["/imports/", "POST /imports/figures", "POST /imports/figures/confirm"],
+    "care.read": ["/care/", "/care/birthdays"],
+    "care.write": [
+        "POST /care/clients/{own}/retentions",
+        "POST /care/clients/{own}/close-requests",
+    ],
     "risk.assess": [
         "/clients/{own}/assessments/new",
         "POST /assessments/{assessment}/scan",

@@ -6,6 +6,7 @@ row fails here, so no page or form reaches users untested for who may use it."""
 import test_access
 import test_activities_access
 import test_advice_access
+import test_care_access
 import test_clients_access
 import test_events_access
 import test_inquiries_access
@@ -18,6 +19,7 @@ MATRICES = [
     test_access.MATRIX,
     test_activities_access.MATRIX,
     test_advice_access.MATRIX,
+    test_care_access.MATRIX,
     test_clients_access.MATRIX,
     test_inquiries_access.MATRIX,
     test_events_access.MATRIX,

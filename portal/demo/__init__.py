@@ -15,6 +15,7 @@ from sqlalchemy import insert, select, update
 from werkzeug.security import generate_password_hash
 
 from portal.demo.advice import seed_advice
+from portal.demo.care import seed_care
 from portal.demo.events import seed_events
 from portal.demo.inquiries import seed_inquiries
 from portal.domain import questionnaire, suitability, supplementary
@@ -75,6 +76,7 @@ def seed_demo() -> list[str]:
     seed_advice()
     seed_inquiries()
     seed_events()
+    seed_care()
     return created
 
 

@@ -13,6 +13,7 @@ from portal.models.activity import (
 from portal.models.advice import Advice, AdviceFollowUp, DailyAdviceSummary, MonthlyReview
 from portal.models.audit import AuditLog
 from portal.models.calendar import CalendarDay
+from portal.models.care import CloseRequest, Retention
 from portal.models.client import (
     ClassChange,
     Client,
@@ -39,6 +40,7 @@ __all__ = [
     "Client",
     "ClientAssignment",
     "ClientEvent",
+    "CloseRequest",
     "Consultation",
     "Contact",
     "DailyAdviceSummary",
@@ -50,6 +52,7 @@ __all__ = [
     "MonthlyReview",
     "QuestionnaireVersion",
     "RelatedPerson",
+    "Retention",
     "RiskAssessment",
     "RiskDisclosure",
     "TurnoverThreshold",

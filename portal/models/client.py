@@ -4,9 +4,9 @@ turnover thresholds of the basic classification (SPEC §2, §3, §6).
 Money is ``Numeric`` → ``Decimal`` yuan; months are the ``Date`` of their first day.
 
 The derived columns ``surname_initial``/``name_initials``/``name_sort_key`` (from ``name``),
-``mobile_last4`` (from ``mobile``) and ``id_number_hash`` (from ``id_number``) are set whenever
-the source attribute is set through the ORM; bulk inserts (demo data, bench) compute them with
-the same functions.
+``mobile_last4`` (from ``mobile``), ``birthday_md`` (from ``birthday``) and ``id_number_hash``
+(from ``id_number``) are set whenever the source attribute is set through the ORM; bulk inserts
+(demo data, bench) compute them with the same functions.
 
 Identity data is encrypted at rest (:mod:`portal.models.encrypted`): ID number, the three phone
 numbers, e-mail, and a related person's phone. ``id_number_hash`` (a keyed HMAC) serves the
@@ -32,6 +32,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Numeric,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -40,7 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from portal.domain import supplementary, surname
+from portal.domain import care, supplementary, surname
 from portal.domain.beijing import utcnow
 from portal.domain.classification import CLASSES
 from portal.domain.idcard import ID_TYPES
@@ -108,6 +109,7 @@ class Client(Audited, db.Model):
             "name_sort_key",
             "mobile_last4",
             "id_number_hash",
+            "birthday_md",
             "updated_at",
         }
     )
@@ -135,6 +137,9 @@ class Client(Audited, db.Model):
         Index("ix_clients_name", "name"),
         Index("ix_clients_name_initials", "name_initials"),
         Index("ix_clients_mobile_last4", "mobile_last4"),
+        # Birthdays of the coming days (domain.care): month-day IN (…) within the scope.
+        Index("ix_clients_manager_birthday_md", "manager_id", "birthday_md"),
+        Index("ix_clients_branch_birthday_md", "branch_id", "birthday_md"),
         CheckConstraint("gender IN ('男', '女')", name="gender_known"),
         CheckConstraint(
             "class_code IS NULL OR class_code IN ({})".format(
@@ -253,6 +258,9 @@ class Client(Audited, db.Model):
         _collated(SORT_KEY_LENGTH), info={"label": "姓名拼音排序"}
     )
     mobile_last4: Mapped[str] = mapped_column(String(4), default="", info={"label": "手机尾号"})
+    birthday_md: Mapped[int | None] = mapped_column(
+        SmallInteger, info={"label": "生日月日"}
+    )  # MMDD of the birthday (domain.care.month_day), set with it
     id_number_hash: Mapped[str | None] = mapped_column(
         String(64), index=True, info={"label": "证件号码检索值"}
     )
@@ -305,6 +313,11 @@ class Client(Audited, db.Model):
         self.surname_initial = surname.initial(value)
         self.name_initials = surname.name_initials(value)[:12]
         self.name_sort_key = surname.sort_key(value)[:SORT_KEY_LENGTH]
+        return value
+
+    @validates("birthday")
+    def _derive_birthday_md(self, key: str, value: date | None) -> date | None:
+        self.birthday_md = care.month_day(value)
         return value
 
     @validates("id_number")

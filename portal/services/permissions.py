@@ -65,6 +65,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "profile.read": frozenset({MANAGER, COUNTER, HEAD}),
     "profile.edit": frozenset({HEAD}),
     "profile.all": frozenset({HQ}),
+    # Care (Art. 50.9, 50.10): birthdays and clients at risk of leaving; retention and 转销户
+    # requests are recorded by the client's manager or the branch head.
+    "care.read": frozenset({MANAGER, HEAD, HQ}),
+    "care.write": frozenset({MANAGER, HEAD}),
     # 附件4, the batch archive export, the classification overview (counter staff print single
     # client files only).
     "reports.read": frozenset({MANAGER, HEAD, HQ}),

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from portal.args import int_arg
 from portal.blueprints.activities.panels import contacts_panel, visit_count
+from portal.blueprints.care import panels as care_panel
 from portal.blueprints.clients import bp
 from portal.blueprints.clients.forms import (
     ClientForm,
@@ -150,6 +151,7 @@ def file_page(client: Client, **forms) -> dict:
         ),
         "visits": contacts["visits"] if contacts else visit_count(client),
         "may_reveal": pii.may_see(client),
+        "care": care_panel.file_panel(client),
     }
 
 
