@@ -625,8 +625,10 @@ def _archive_timings(app) -> list[tuple[str, str, str]]:
 
 class TreeSampler:
     """Samples this process and every process below it (the rendering pool's processes are
-    children of its fork server) every 0.1 s: the peak of their summed resident memory, and
-    the CPU seconds each used (kept per process, so that the processes that ended count)."""
+    children of its fork server) every 0.1 s: the peak of their summed memory, and the CPU
+    seconds each used (kept per process, so that the processes that ended count). Memory is
+    the proportional set size (PSS): pages the processes share (the fork server's imports,
+    the font files) are counted once, not once per process as resident sizes would."""
 
     def __init__(self):
         import threading
@@ -662,8 +664,18 @@ class TreeSampler:
                 if ppid == parent and pid not in tree:
                     tree.add(pid)
                     frontier.append(pid)
-        rss = sum(stats[pid][2] for pid in tree if pid in stats)
+        rss = sum(self._pss(pid) for pid in tree if pid in stats)
         return rss, {pid: stats[pid][1] for pid in tree if pid in stats}
+
+    @staticmethod
+    def _pss(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        return 0
 
     def _run(self) -> None:
         while not self._stop.wait(0.1):
@@ -718,7 +730,7 @@ def _export(user, label: str, budget: float | None, per_client: bool = False) ->
     detail = (
         f"{seconds:5.1f} s  {(job['size'] or 0) / 1048576:.1f} MB{files}; "
         f"{sampler.cpu_seconds:.0f} CPU-s on {processes} processes, "
-        f"memory +{sampler.memory_mb:.0f} MB"
+        f"memory (PSS) +{sampler.memory_mb:.0f} MB"
     )
     rows = []
     if per_client and job["total"]:
