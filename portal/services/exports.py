@@ -393,7 +393,8 @@ def _run(job: Job) -> None:
     }
     todo.sort(key=lambda volume: -len(volume.client_ids))  # the longest first: cores kept busy
     app = current_app._get_current_object()
-    with render_pool.pool(app) as workers:
+    processes = max(1, min(render_pool.size(app), len(todo)))
+    with render_pool.pool(app, processes) as workers:
         chunks = ((spec, volume) for volume in todo)
         for (_, volume), failures in workers.map_unordered(render_volume, chunks):
             job["failures"] += failures
