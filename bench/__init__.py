@@ -745,7 +745,7 @@ def _export(user, label: str, budget: float | None, per_client: bool = False) ->
         started = time.perf_counter()
         exports.run_export(job["id"])
         seconds = time.perf_counter() - started
-    job = exports.load(job["id"])
+    job = exports.load(job["id"]) or {**job, "status": "lost", "error": "the queue was emptied"}
     files = ""
     if job["status"] == "done":
         import zipfile
