@@ -31,6 +31,8 @@ def from_environment() -> dict:
         or os.environ.get("REDIS_URL")
         or f"sqlite:///{INSTANCE_DIR / 'huey.db'}",
         "EXPORT_DIR": os.environ.get("EXPORT_DIR", str(INSTANCE_DIR / "exports")),
+        # Processes rendering a batch of PDFs (portal.pdf.pool); 0: one per CPU core.
+        "RENDER_PROCESSES": int(os.environ.get("RENDER_PROCESSES", "0")),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),

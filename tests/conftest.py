@@ -65,6 +65,9 @@ def _database(tmp_path_factory):
             "UPLOAD_DIR": str(workdir / "uploads"),
             "HUEY_URL": f"sqlite:///{workdir / 'huey.db'}",
             "EXPORT_DIR": str(workdir / "exports"),
+            # Batches render in the test's process (monkeypatches apply); the pool's own
+            # tests ask for processes.
+            "RENDER_PROCESSES": 1,
             "SERVER_NAME": None,
         }
     )

@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 import time
+import zipfile
 from datetime import timedelta
 from decimal import Decimal
 
@@ -380,38 +381,67 @@ def run_now(app, job_id: str) -> dict:
         return exports.load(job_id)
 
 
-def test_batch_export_runs_to_a_pdfa_of_every_client(book, mgr3_job, login_as):
+def archive_files(data: bytes) -> dict[str, bytes]:
+    """The files of an export's ZIP, by name, in the archive's order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive_file:
+        return {name: archive_file.read(name) for name in archive_file.namelist()}
+
+
+def test_batch_export_runs_to_a_zip_of_pdfa_files_by_manager_and_initial(book, mgr3_job, login_as):
     job = run_now(book, mgr3_job["id"])
     expected = ("done", SMALL_BOOK, SMALL_BOOK, [])
     assert (job["status"], job["done"], job["total"], job["failures"]) == expected
     mgr3 = login_as("mgr3")
     response = mgr3.get(f"/archive/exports/{job['id']}/download")
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.status_code == 200 and response.mimetype == "application/zip"
     assert "attachment" in response.headers["Content-Disposition"]
-    data = response.data
-    reader = PdfReader(io.BytesIO(data))
-    assert len(reader.pages) >= SMALL_BOOK
-    assert pdfa_id(data) == ("3", "U")
-    assert cjk_fonts(data)
-    text = pdf_text(data)
-    assert text.count("客户服务档案表") == SMALL_BOOK
+    assert ".zip" in response.headers["Content-Disposition"]
+    files = archive_files(response.data)
     with book.app_context():
-        names = db.session.scalars(
-            select(Client.name)
-            .join(User, Client.manager_id == User.id)
-            .where(User.username == "mgr3")
-        ).all()
-    assert all(name.replace(" ", "") in text for name in names)
+        mgr3_user = db.session.scalar(select(User).where(User.username == "mgr3"))
+        clients = db.session.scalars(select(Client).where(Client.manager_id == mgr3_user.id)).all()
+        folder = mgr3_user.display_name
+        initials = sorted({c.surname_initial for c in clients})
+        names = {c.surname_initial: [] for c in clients}
+        for c in clients:
+            names[c.surname_initial].append(c.name.replace(" ", ""))
+    # One PDF/A per initial of the manager's clients, in the manager's folder, A–Z.
+    assert list(files) == [f"{folder}/{initial}.pdf" for initial in initials]
+    total = 0
+    for name, data in files.items():
+        assert pdfa_id(data) == ("3", "U")
+        assert cjk_fonts(data)
+        text = pdf_text(data)
+        initial = name.split("/")[1].removesuffix(".pdf")
+        assert all(client in text for client in names[initial])
+        total += text.count("客户服务档案表")
+    assert total == SMALL_BOOK
     # Another user sees neither the job nor its file.
     assert login_as("manager").get(f"/archive/exports/{job['id']}").status_code == 404
     assert login_as("hq").get(f"/archive/exports/{job['id']}/download").status_code == 404
 
 
-def test_a_book_larger_than_one_chunk_is_exported_whole(book, mgr3_job, monkeypatch):
-    real = archive.chunks
-    monkeypatch.setattr(archive, "chunks", lambda ids: real(ids, 2))  # chunks of two clients
+def test_an_initial_with_more_clients_than_a_volume_makes_several_files(
+    book, mgr3_job, monkeypatch
+):
+    monkeypatch.setattr(exports, "VOLUME", 2)
     job = run_now(book, mgr3_job["id"])
     assert (job["status"], job["done"], job["failures"]) == ("done", SMALL_BOOK, [])
+    with book.app_context():
+        files = archive_files(exports.path(job["id"]).read_bytes())
+        mgr3 = db.session.scalar(select(User).where(User.username == "mgr3"))
+        initials = db.session.scalars(
+            select(Client.surname_initial).where(Client.manager_id == mgr3.id)
+        ).all()
+    expected = []
+    for initial in sorted(set(initials)):
+        count = initials.count(initial)
+        volumes = (count + 1) // 2
+        for n in range(1, volumes + 1):
+            expected.append(f"{mgr3.display_name}/{initial}{f'-{n}' if volumes > 1 else ''}.pdf")
+    assert list(files) == expected and len(files) > len(set(initials))  # some split
+    counts = [pdf_text(data).count("客户服务档案表") for data in files.values()]
+    assert max(counts) == 2 and sum(counts) == SMALL_BOOK
 
 
 def test_a_failing_client_is_reported_not_skipped(book, mgr3_job, login_as, monkeypatch):
@@ -433,8 +463,12 @@ def test_a_failing_client_is_reported_not_skipped(book, mgr3_job, login_as, monk
     mgr3 = login_as("mgr3")
     page = mgr3.get(f"/archive/exports/{job['id']}").get_data(as_text=True)
     assert "1 位客户未能生成" in page and victim_name in page and "模板数据异常" in page
-    text = pdf_text(mgr3.get(f"/archive/exports/{job['id']}/download").data)
-    assert "批量导出说明" in text and victim_name.replace(" ", "") in text.split("批量导出说明")[1]
+    files = archive_files(mgr3.get(f"/archive/exports/{job['id']}/download").data)
+    assert next(iter(files)) == "批量导出说明.pdf"
+    text = pdf_text(files["批量导出说明.pdf"])
+    assert "批量导出说明" in text and victim_name.replace(" ", "") in text
+    printed = "".join(pdf_text(data) for name, data in files.items() if name != "批量导出说明.pdf")
+    assert printed.count("客户服务档案表") == SMALL_BOOK - 1
 
 
 def test_an_export_of_nobody_is_refused(book, login_as, user_id):
@@ -500,11 +534,11 @@ def test_export_through_the_queue_and_a_consumer_with_htmx_progress(small_book, 
             break
         assert time.monotonic() < deadline, html
         time.sleep(0.2)
-    assert "已完成" in html and "下载 PDF" in html and f"{SMALL_BOOK} / {SMALL_BOOK}" in html
+    assert "已完成" in html and "下载 ZIP" in html and f"{SMALL_BOOK} / {SMALL_BOOK}" in html
     job_id = progress_url.rstrip("/").split("/")[-1]
     download = mgr3.get(f"/archive/exports/{job_id}/download")
     assert download.status_code == 200
-    assert pdfa_id(download.data) == ("3", "U")
+    assert all(pdfa_id(data) == ("3", "U") for data in archive_files(download.data).values())
     listing = mgr3.get("/archive/exports").get_data(as_text=True)
     assert job_id in listing and "已完成" in listing
     # Nobody else sees the job or its file: not a colleague, not HQ.

@@ -134,7 +134,7 @@ def export_download(job_id: str):
         abort(404)
     return send_file(
         path,
-        mimetype="application/pdf",
+        mimetype="application/zip",
         as_attachment=True,
         download_name=exports.download_name(job),
         max_age=0,
