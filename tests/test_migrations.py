@@ -38,12 +38,6 @@ KNOWN = {
             ("client_related_persons", "phone"),
         )
     },
-    **{
-        ("sqlite", "modify_default", f"branches.{column}"): "migration 0016 adds the branch "
-        "profile's texts with the default '' that ADD COLUMN … NOT NULL needs; SQLite cannot drop "
-        "it without rebuilding the table (PostgreSQL drops it)"
-        for column in ("services", "offers", "latest_events")
-    },
     ("sqlite", "modify_default", "clients.name_sort_key"): "migration 0008 adds the column with "
     "the default '' that ADD COLUMN … NOT NULL needs; SQLite cannot drop a default without "
     "rebuilding the table, which would lose the table's triggers (PostgreSQL drops it)",

@@ -66,12 +66,10 @@ def upgrade():
         batch_op.create_index('uq_client_event_attendances_event_client', ['event_id', 'client_id'], unique=True)
 
     # Plain ADD COLUMN (no batch): SQLite keeps the table, and so its triggers. The default ''
-    # fills the existing rows; the model sets the value itself, so PostgreSQL drops the
-    # default again (SQLite cannot without rebuilding the table: tests/test_migrations.KNOWN).
+    # fills the existing rows and stays (the model declares it too): a branch created by SQL
+    # that names only the older columns (deploy scripts, the roles test) still has its texts.
     for column in PROFILE_TEXTS:
         op.add_column('branches', sa.Column(column, sa.Text(), server_default='', nullable=False))
-        if op.get_bind().dialect.name == 'postgresql':
-            op.alter_column('branches', column, server_default=None)
     op.add_column('branches', sa.Column('profile_updated_at', sa.DateTime(), nullable=True))
 
     # ### end Alembic commands ###

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,9 +31,15 @@ class Branch(Audited, db.Model):
     active: Mapped[bool] = mapped_column(default=True, info={"label": "启用"})
     created_at: Mapped[datetime] = mapped_column(default=utcnow, info={"label": "创建时间"})
     # The branch's profile for the firm's web site (Art. 33), kept by the branch head.
-    services: Mapped[str] = mapped_column(Text, default="", info={"label": "特色服务"})
-    offers: Mapped[str] = mapped_column(Text, default="", info={"label": "优惠政策"})
-    latest_events: Mapped[str] = mapped_column(Text, default="", info={"label": "最新活动"})
+    services: Mapped[str] = mapped_column(
+        Text, default="", server_default=text("''"), info={"label": "特色服务"}
+    )
+    offers: Mapped[str] = mapped_column(
+        Text, default="", server_default=text("''"), info={"label": "优惠政策"}
+    )
+    latest_events: Mapped[str] = mapped_column(
+        Text, default="", server_default=text("''"), info={"label": "最新活动"}
+    )
     profile_updated_at: Mapped[datetime | None] = mapped_column(info={"label": "信息更新时间"})
 
     users: Mapped[list["User"]] = relationship(back_populates="branch")
