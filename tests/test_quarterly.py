@@ -346,3 +346,15 @@ def test_an_unknown_quarter_falls_back_and_the_future_is_not_shown(org, login_as
     assert QUARTER.label in html
     html = head.get("/quarterly/?quarter=2099-Q1").get_data(as_text=True)
     assert Quarter.of(china_today()).label in html
+
+
+def test_the_demo_spot_checks_and_last_quarters_report(org):
+    from portal.demo.quarterly import seed_quarterly
+
+    with org.app_context():
+        assert seed_quarterly() == 4
+        assert seed_quarterly() == 0  # idempotent
+        report = db.session.scalar(select(QuarterlyReport))
+        assert (report.year, report.quarter) == (QUARTER.year, QUARTER.number)
+        spot = lines_of(quarterly.Section.from_dict(data) for data in report.sections)
+        assert spot[("spotchecks", "抽查次数")] == 1
