@@ -5,10 +5,11 @@ those due — a few grouped queries for the whole branch.
 * Contacts count by their Beijing date, only done ones (``domain.visits``); the points are
   附件5's — done visits of core clients (上门 4, 电话 1, 现场 1) and 新增客户 2 each — summed
   over the quarter.
-* Due (the branch's managers, by name): a work log for every working day of the quarter up to
-  today, from the day the manager's account was made; a weekly summary for every week whose
-  Monday falls in the quarter, once it has ended and if it had a working day. Only logs of due
-  days count as written; a log of a weekend with work is extra.
+* Due (the branch's active managers): a work log for every working day of the quarter up to
+  yesterday, from the day the manager's account was made (or their first log, if earlier);
+  a weekly summary for every week whose Monday falls in the quarter, once it has ended and if
+  it had a working day. Only logs of due days count as written; a log of a weekend with work
+  is extra.
 """
 
 from datetime import date, timedelta
@@ -24,13 +25,20 @@ from portal.services.weekly import _new_clients
 
 
 def _managers(branch_id: int) -> dict[int, date]:
-    """The branch's active managers → the first day they could work (account made)."""
+    """The branch's active managers → the first day they are due a log: the day their account
+    was made, or their first work log if earlier (records entered before the account's date,
+    as when a portal is set up with past records)."""
+    first_log = (
+        select(WorkLog.manager_id, func.min(WorkLog.day).label("day"))
+        .group_by(WorkLog.manager_id)
+        .subquery()
+    )
     return {
-        manager_id: local_date(created)
-        for manager_id, created in db.session.execute(
-            select(User.id, User.created_at).where(
-                User.branch_id == branch_id, User.role == "manager", User.active.is_(True)
-            )
+        manager_id: min(local_date(created), first or local_date(created))
+        for manager_id, created, first in db.session.execute(
+            select(User.id, User.created_at, first_log.c.day)
+            .outerjoin(first_log, first_log.c.manager_id == User.id)
+            .where(User.branch_id == branch_id, User.role == "manager", User.active.is_(True))
         )
     }
 
