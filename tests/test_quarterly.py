@@ -15,7 +15,7 @@ from portal.domain.beijing import china_today, to_utc
 from portal.domain.inquiries import email_due
 from portal.domain.periods import Quarter
 from portal.extensions import db
-from portal.models import Advice, AuditLog, ClassChange, QuarterlyReport, SpotCheck, User
+from portal.models import Advice, AuditLog, Branch, ClassChange, QuarterlyReport, SpotCheck, User
 from portal.models.audit import acting_as
 from portal.services import calendar, events, inquiries, quarterly
 
@@ -358,3 +358,31 @@ def test_the_demo_spot_checks_and_last_quarters_report(org):
         assert (report.year, report.quarter) == (QUARTER.year, QUARTER.number)
         spot = lines_of(quarterly.Section.from_dict(data) for data in report.sections)
         assert spot[("spotchecks", "抽查次数")] == 1
+
+
+def test_the_home_page_asks_for_last_quarters_report_until_submitted(org, login_as):
+    from portal.services import todos
+
+    with org.app_context():
+        head, hq = factories.user("head1"), factories.user("hq")
+        items = {i.key: i for i in todos.for_user(head, china_today())}
+        assert items["quarterly.submit"].count == 1
+        assert items["quarterly.submit"].args == {"quarter": QUARTER.key}
+        assert {i.key: i for i in todos.for_user(hq, china_today())}[
+            "quarterly.unsubmitted"
+        ].count == 2
+        quarterly.submit(db.session.get(Branch, 1), QUARTER, head)
+        assert {i.key: i for i in todos.for_user(head, china_today())}["quarterly.submit"].done
+        assert {i.key: i for i in todos.for_user(hq, china_today())}[
+            "quarterly.unsubmitted"
+        ].count == 1
+
+
+def test_logs_are_due_from_the_account_or_the_first_log_if_earlier(org):
+    with org.app_context(), acting_as("seed"):
+        days = workdays()
+        factories.work_log(factories.user("mgr1"), days[-5], morning_notes="晨会")
+        figures = lines_of(quarterly.figures(1, QUARTER))
+    # mgr1 from their first log (its 5 last working days); mgr2's account is new: nothing due
+    assert figures[("worklogs", "工作日志应写（篇）")] == 5
+    assert figures[("worklogs", "工作日志已写（篇）")] == 1

@@ -13,4 +13,4 @@ def _names():
     return {"CHECKED_KINDS": CHECKED_KINDS}
 
 
-from portal.blueprints.quarterly import views  # noqa: E402, F401
+from portal.blueprints.quarterly import todos, views  # noqa: E402, F401
