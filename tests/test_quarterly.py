@@ -236,6 +236,10 @@ def test_the_head_records_a_spot_check_and_later_its_rectification(org, login_as
     )
     assert "两次拜访无主要内容" not in html
     assert login_as("mgr1").get(f"/quarterly/spot-checks/{check.id}/edit").status_code == 403
+    # its trail: for whoever sees the check
+    history = f"/history/spot_checks/{check.id}"
+    assert "已补记" in login_as("mgr1").get(history).get_data(as_text=True)
+    assert login_as("mgr3").get(history).status_code == 404
 
 
 @pytest.mark.parametrize(
