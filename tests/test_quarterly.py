@@ -309,7 +309,7 @@ def test_the_current_quarter_cannot_be_submitted(org, login_as):
     assert "尚未结束" in response.get_data(as_text=True)
 
 
-def test_hq_sees_every_branch_side_by_side_and_downloads_it(quarter_book, login_as):
+def test_hq_sees_every_branch_side_by_side_and_downloads_it(quarter_book, login_as, caplog):
     login_as("branch_head").post_form("/quarterly/submit", {"quarter": QUARTER.key})
     hq = login_as("hq")
     html = hq.get(f"/quarterly/all?quarter={QUARTER.key}").get_data(as_text=True)
@@ -331,6 +331,7 @@ def test_hq_sees_every_branch_side_by_side_and_downloads_it(quarter_book, login_
         for font in [font.get_object()]
     }
     assert any("CJK" in name for name in fonts)
+    assert ".notdef" not in caplog.text
 
 
 def test_the_head_sees_only_their_branch(org, login_as):
