@@ -2,6 +2,7 @@
 records, spot checks, the submission's frozen snapshot, HQ's side-by-side view and downloads."""
 
 import io
+import logging
 import re
 from datetime import datetime, time, timedelta
 
@@ -319,7 +320,8 @@ def test_hq_sees_every_branch_side_by_side_and_downloads_it(quarter_book, login_
     assert rows[0][0] == f"营业部季度考核报告 · {QUARTER.label}"
     assert rows[1][2:] == ("第一营业部", "第二营业部（未提交）")
     assert ("客户拜访", "上门拜访（次）", 3, 0) in rows
-    pdf = hq.get(f"/quarterly/all.pdf?quarter={QUARTER.key}")
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        pdf = hq.get(f"/quarterly/all.pdf?quarter={QUARTER.key}")
     assert pdf.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(pdf.data))
     text = "".join(page.extract_text() for page in reader.pages)
