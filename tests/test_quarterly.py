@@ -249,6 +249,7 @@ def test_the_head_records_a_spot_check_and_later_its_rectification(org, login_as
         ({"records": ""}, "records", "请填写抽查的记录"),
         ({"checked_on": "2999-01-01"}, "checked_on", "日期"),
         ({"kind": ""}, "kind", "请选择抽查内容"),
+        ({"manager_id": 0}, "manager_id", "请选择客户经理"),
         (
             {"rectified_on": "2020-01-01", "rectification": "已改"},
             "rectified_on",

@@ -1,5 +1,5 @@
 from wtforms import DateField, HiddenField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from portal.forms import Form, choices, given, max_length, required, sensible_year
 from portal.models.quarterly import CHECKED_KINDS
@@ -29,3 +29,7 @@ class SpotCheckForm(Form):
     follow_up = TextAreaField("整改要求", validators=[max_length(2000)])
     rectification = TextAreaField("整改情况", validators=[max_length(2000)])
     rectified_on = DateField("整改日期", validators=[Optional(), sensible_year])
+
+    def validate_manager_id(self, field) -> None:
+        if not field.data:
+            raise ValidationError("请选择客户经理。")
