@@ -262,7 +262,7 @@ def test_bad_spot_checks_are_refused_with_every_value_kept(
     org, login_as, user_id, fields, field, message
 ):
     head = login_as("branch_head")
-    data = check_data(user_id("mgr1"), findings="独特的发现内容", **fields)
+    data = check_data(user_id("mgr1"), findings="独特的发现内容") | fields
     if field == "rectification":
         data["checked_on"] = "2025-12-01"
     response = head.post_form("/quarterly/spot-checks/new", data)
