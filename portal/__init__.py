@@ -144,6 +144,7 @@ BLUEPRINTS = (
     "events",
     "profile",
     "care",
+    "quarterly",
 )
 """The capabilities, each a package of ``portal.blueprints`` with its ``bp``."""
 

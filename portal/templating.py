@@ -67,10 +67,14 @@ NAVIGATION: list[NavItem] = [
         WORK,
     ),
     NavItem("投资建议", "advice.index", "advice.read", group=WORK),
+    # A manager reads the spot checks of their own activity; the head and HQ reach them from
+    # the quarterly report.
+    NavItem("活动量抽查", "quarterly.spot_checks", "spotchecks.read", frozenset({"manager"}), WORK),
     NavItem("分类概览", "reports.overview_page", "reports.read", group=REPORTS),
     NavItem("分类汇总表", "reports.annex4", "reports.read", group=REPORTS),
     NavItem("新开户风险分类表", "risk.daily", "risk.daily_report", group=REPORTS),
     NavItem("风险承受能力客户分类表", "risk.levels", "risk.levels", group=REPORTS),
+    NavItem("季度考核报告", "quarterly.index", "quarterly.read", group=REPORTS),
     NavItem("分类标准", "classification.thresholds", "thresholds.manage", group=ADMIN),
     NavItem("数据导入", "imports.index", "imports.run", group=ADMIN),
     NavItem("节假日安排", "holidays.index", "holidays.manage", group=ADMIN),

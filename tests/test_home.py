@@ -188,7 +188,11 @@ def test_counter_counts(branch):
 
 def test_hq_counts(branch):
     propose()
-    assert counts("hq") == {"thresholds.decide": 1, "advice.unsigned": 2}
+    assert counts("hq") == {
+        "thresholds.decide": 1,
+        "advice.unsigned": 2,
+        "quarterly.unsubmitted": 2,
+    }
     sign(date(2024, 9, 1), date(2024, 9, 30))
     item = {item.key: item for item in todos.for_user(user("hq"), TODAY)}["advice.unsigned"]
     assert item.count == 1
@@ -206,9 +210,9 @@ ROLE_ITEMS = {
     "branch_head": {"advice.review", "weeks.comment", "logs.absent", "advice.meeting"}
     | {"thresholds.pending"}
     | INQUIRY_ITEMS
-    | {"inquiries.flagged"},
+    | {"inquiries.flagged", "quarterly.submit"},
     "counter": {"risk.new_accounts", "risk.pending"} | INQUIRY_ITEMS,
-    "hq": {"thresholds.decide", "advice.unsigned"},
+    "hq": {"thresholds.decide", "advice.unsigned", "quarterly.unsubmitted"},
 }
 
 

@@ -118,6 +118,16 @@ ROUTES: dict[str, list[str]] = {
         "/branch-profile/all.csv",
         "/branch-profile/all.xlsx",
     ],
+    "quarterly.read": ["/quarterly/", "/quarterly/report.pdf"],
+    "quarterly.submit": ["POST /quarterly/submit"],
+    "quarterly.all": ["/quarterly/all", "/quarterly/all.xlsx", "/quarterly/all.pdf"],
+    "spotchecks.read": ["/quarterly/spot-checks"],
+    "spotchecks.write": [
+        "/quarterly/spot-checks/new",
+        "POST /quarterly/spot-checks/new",
+        "/quarterly/spot-checks/1/edit",
+        "POST /quarterly/spot-checks/1/edit",
+    ],
     "reports.read": [
         "/archive/annex4",
         "/archive/annex4.pdf",

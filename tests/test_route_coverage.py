@@ -11,6 +11,7 @@ import test_clients_access
 import test_events_access
 import test_inquiries_access
 import test_permissions
+import test_quarterly_access
 import test_reports_access
 import test_risk_access
 from access import route_key, route_of
@@ -23,6 +24,7 @@ MATRICES = [
     test_clients_access.MATRIX,
     test_inquiries_access.MATRIX,
     test_events_access.MATRIX,
+    test_quarterly_access.MATRIX,
     test_reports_access.MATRIX,
     test_risk_access.MATRIX,
     [request for requests in test_permissions.ROUTES.values() for request in requests],

@@ -4,8 +4,9 @@ Pure functions of the shown period and today's Beijing date: a page never steps 
 current month or week, where there is nothing to see yet.
 """
 
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from portal.domain.beijing import month_start, next_month, previous_month
 from portal.domain.workdays import next_week, previous_week, week_start
@@ -78,3 +79,65 @@ def week_nav(monday: date, today: date, step: int = 1) -> WeekNav:
         following=following if following <= this_week else None,
         this_week=this_week,
     )
+
+
+# --------------------------------------------------------------------------- quarters
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A calendar quarter (季度) of Beijing dates: Q1 is January–March."""
+
+    year: int
+    number: int  # 1–4
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.number <= 4:
+            raise ValueError(f"quarter must be 1–4, not {self.number}")
+
+    @classmethod
+    def of(cls, day: date) -> "Quarter":
+        """The quarter holding ``day``."""
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @property
+    def first(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def last(self) -> date:
+        return self.following.first - timedelta(days=1)
+
+    @property
+    def previous(self) -> "Quarter":
+        return (
+            Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+        )
+
+    @property
+    def following(self) -> "Quarter":
+        return (
+            Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+        )
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年第{'一二三四'[self.number - 1]}季度"
+
+    @property
+    def key(self) -> str:
+        """Its form in a URL: ``2026-Q4``."""
+        return f"{self.year}-Q{self.number}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> "Quarter | None":
+        """``2026-Q4`` (any case) → the quarter; anything else → None."""
+        match = re.fullmatch(r"(\d{4})-[Qq]([1-4])", (text or "").strip())
+        if not match:
+            return None
+        year = int(match[1])
+        return cls(year, int(match[2])) if 2000 <= year <= 2100 else None
+
+    def ended(self, today: date) -> bool:
+        """Whether the quarter is over on ``today`` (its report may be submitted)."""
+        return today > self.last

@@ -25,9 +25,11 @@ from portal.models.event import EVENT_KINDS, ClientEvent, EventAttendance
 from portal.models.imports import DataImport
 from portal.models.inquiry import Inquiry
 from portal.models.org import ROLES, Branch, LoginAttempt, User
+from portal.models.quarterly import CHECKED_KINDS, QuarterlyReport, SpotCheck
 from portal.models.risk import Attachment, QuestionnaireVersion, RiskAssessment, RiskDisclosure
 
 __all__ = [
+    "CHECKED_KINDS",
     "EVENT_KINDS",
     "ROLES",
     "Advice",
@@ -50,11 +52,13 @@ __all__ = [
     "LoginAttempt",
     "MonthlyFigure",
     "MonthlyReview",
+    "QuarterlyReport",
     "QuestionnaireVersion",
     "RelatedPerson",
     "Retention",
     "RiskAssessment",
     "RiskDisclosure",
+    "SpotCheck",
     "TurnoverThreshold",
     "User",
     "VisitEvaluation",

@@ -77,6 +77,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "thresholds.set": frozenset({HQ}),  # directly, or by deciding on a branch's proposal
     # Figures from the trading system (Step 10): HQ for every branch, a head for theirs.
     "imports.run": frozenset({HEAD, HQ}),
+    # The quarterly report to HQ (Art. 55): the head sees the branch's figures and submits them
+    # once the quarter has ended; HQ sees every branch's side by side and downloads them. The
+    # head records spot checks (抽查) of the managers' activity; a manager reads their own.
+    "quarterly.read": frozenset({HEAD, HQ}),
+    "quarterly.submit": frozenset({HEAD}),
+    "quarterly.all": frozenset({HQ}),
+    "spotchecks.read": frozenset({MANAGER, HEAD, HQ}),
+    "spotchecks.write": frozenset({HEAD}),
     # Organisation.
     "users.read": frozenset({HEAD, HQ}),
     "users.manage": frozenset({HQ}),

@@ -31,10 +31,12 @@ from portal.models import (
     Inquiry,
     MonthlyFigure,
     MonthlyReview,
+    QuarterlyReport,
     RelatedPerson,
     Retention,
     RiskAssessment,
     RiskDisclosure,
+    SpotCheck,
     TurnoverThreshold,
     User,
     VisitEvaluation,
@@ -202,6 +204,11 @@ RULES: dict[type, Rule] = {
     # attended, only for the clients the user sees.
     ClientEvent: _event_rule,
     EventAttendance: _via_client(EventAttendance.client_id),
+    # The quarterly report (Art. 55): a spot check is seen by the branch's head who records it,
+    # HQ, and the manager checked (read-only: permissions ``spotchecks.write`` is the head's);
+    # the submitted reports by the branch's head and HQ.
+    SpotCheck: _own_work(SpotCheck),
+    QuarterlyReport: _branch_record(QuarterlyReport),
 }
 
 

@@ -27,4 +27,4 @@ def _names():
     return NAMES
 
 
-from portal.blueprints.activities import contacts, logs, todos, weeks  # noqa: E402, F401
+from portal.blueprints.activities import contacts, logs, quarterly, todos, weeks  # noqa: E402, F401

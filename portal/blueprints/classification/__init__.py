@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("classification", __name__, url_prefix="/classification")
 
-from portal.blueprints.classification import todos, views  # noqa: E402, F401
+from portal.blueprints.classification import quarterly, todos, views  # noqa: E402, F401

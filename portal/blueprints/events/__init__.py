@@ -10,4 +10,4 @@ def _names():
     return {"EVENT_KINDS": EVENT_KINDS}
 
 
-from portal.blueprints.events import views  # noqa: E402, F401
+from portal.blueprints.events import quarterly, views  # noqa: E402, F401

@@ -11,4 +11,4 @@ def names():
     return {"CHANNELS": CHANNELS, "COURTEOUS_PHRASES": COURTEOUS_PHRASES}
 
 
-from portal.blueprints.inquiries import todos, views  # noqa: E402, F401
+from portal.blueprints.inquiries import quarterly, todos, views  # noqa: E402, F401
