@@ -396,7 +396,7 @@ def test_week_counts_and_points_come_from_core_visits_and_new_clients(org, ids):
         assert weekly.week_of(user("mgr2"), WEEK).counts["home"] == 1  # mgr2's own visit
 
 
-def test_a_client_handed_over_and_straight_back_is_new_for_nobody(org, ids):
+def test_a_client_handed_over_and_straight_back_is_handed_over_to_nobody(org, ids):
     with org.app_context():
         mgr1, mgr2 = user("mgr1"), user("mgr2")
         before = {m: weekly.week_of(m, WEEK).counts["new_client"] for m in (mgr1, mgr2)}
@@ -416,11 +416,12 @@ def test_a_client_handed_over_and_straight_back_is_new_for_nobody(org, ids):
         db.session.commit()
         after = {m: weekly.week_of(m, WEEK) for m in (mgr1, mgr2)}
         assert after[mgr1].counts["new_client"] == before[mgr1]
-        assert after[mgr2].counts["new_client"] == before[mgr2] + 1
-        assert after[mgr2].contents["new_client"][-1] == f"吴移交（{_account('吴移交')}）10/17"
-        # The week after, the handed-over client is no longer new.
+        assert after[mgr1].handovers == []
+        # 移交 (SPEC §6): listed in mgr2's week, scoring nothing.
+        assert after[mgr2].counts["new_client"] == before[mgr2]
+        assert after[mgr2].handovers == [f"吴移交（{_account('吴移交')}）10/17"]
         later = weekly.week_of(mgr2, WEEK + timedelta(days=7))
-        assert not any("吴移交" in line for line in later.contents["new_client"])
+        assert later.handovers == []
 
 
 def _account(name: str) -> str:
@@ -507,12 +508,15 @@ def test_branch_week_side_by_side_with_totals(org, ids):
         assert overview.points == 15
 
 
-def test_a_handed_over_client_is_a_new_client_of_the_week(org, ids):
+def test_a_handed_over_client_is_listed_as_handed_over_and_scores_nothing(org, ids):
     with org.app_context():
         this_week = workdays.week_start(china_today())
-        before = weekly.week_of(user("mgr2"), this_week).counts["new_client"]
+        before = weekly.week_of(user("mgr2"), this_week)
         clients.reassign(db.session.get(Client, ids["own"]), user("mgr2"), user("head1"))
-        assert weekly.week_of(user("mgr2"), this_week).counts["new_client"] == before + 1
+        week = weekly.week_of(user("mgr2"), this_week)
+        assert week.counts["new_client"] == before.counts["new_client"]
+        assert week.points == before.points
+        assert len(week.handovers) == len(before.handovers) + 1
         history = db.session.execute(
             select(ClientAssignment.manager_id, ClientAssignment.since)
             .where(ClientAssignment.client_id == ids["own"])
@@ -575,3 +579,23 @@ def test_home_page_shows_the_managers_day(org, ids, login_as):
     if workdays.is_workday(now.date()):
         assert "填写今天的日志" in page
     assert "今日计划拜访" not in login_as("branch_head").get("/").get_data(as_text=True)
+
+
+def test_an_account_opened_in_the_week_is_a_new_client_even_handed_over_in_it(org, ids):
+    """新增客户 are accounts opened in the week for the manager; an account opened for one
+    manager and handed to another in the same week is the second's 移交, nobody's 新增."""
+    with org.app_context():
+        mgr1, mgr2 = user("mgr1"), user("mgr2")
+        before = {m.id: weekly.week_of(m, WEEK) for m in (mgr1, mgr2)}
+        new_client("mgr1", "郑新开", opened_on=date(2024, 10, 15))
+        moved = new_client("mgr1", "冯转手", opened_on=date(2024, 10, 15))
+        moved.manager_id = mgr2.id
+        db.session.add(
+            ClientAssignment(client_id=moved.id, manager_id=mgr2.id, since=date(2024, 10, 16))
+        )
+        db.session.commit()
+        after = {m.id: weekly.week_of(m, WEEK) for m in (mgr1, mgr2)}
+        assert after[mgr1.id].counts["new_client"] == before[mgr1.id].counts["new_client"] + 1
+        assert after[mgr1.id].points == before[mgr1.id].points + 2
+        assert after[mgr2.id].counts["new_client"] == before[mgr2.id].counts["new_client"]
+        assert after[mgr2.id].handovers[-1] == f"冯转手（{_account('冯转手')}）10/16"

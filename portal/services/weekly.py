@@ -3,9 +3,11 @@ Beijing dates) counted and scored from the records, with the plan of last week, 
 branch head's side-by-side view with totals.
 
 Counted (``domain.visits``): the manager's done visits of core clients per kind, and the
-新增客户 — clients assigned to the manager during the week (``ClientAssignment``: a file
-opened in the week, or a client handed over to them in it). 本周计划 is the 下周计划 of the
-manager's *submitted* summary of the week before (0 where there is none). Nothing counted is
+新增客户 — accounts opened in the week and assigned to the manager (the client's first
+``ClientAssignment``, since its opening date; a converted prospect is one); a client handed
+over to them in the week from another manager is listed as 移交 and scores nothing (SPEC §6).
+本周计划 is the 下周计划 of the manager's *submitted* summary of the week before (0 where there
+is none). Nothing counted is
 stored, so a visit logged late still counts in its week.
 """
 
@@ -36,6 +38,8 @@ class WeekFigures:
     planned: dict[str, int]
     summary: WeeklySummary | None
     contents: dict[str, list[str]] = field(default_factory=dict)
+    # Clients handed over to the manager in the week (移交): listed, scoring nothing.
+    handovers: list[str] = field(default_factory=list)
 
     @property
     def points(self) -> int:
@@ -114,15 +118,18 @@ def week_figures(
             week.contents[kind].append(
                 f"{client.name}（{client.fund_account}）{day.month}/{day.day}：{content}"
             )
-    for (manager_id, monday), (client, since) in sorted(
+    for (manager_id, monday), (client, since, opened) in sorted(
         _new_clients(ids, first, last), key=lambda row: row[1][1]
     ):
         week = weeks.get((manager_id, monday))
-        if week is not None:
+        if week is None:
+            continue
+        line = f"{client.name}（{client.fund_account}）{since.month}/{since.day}"
+        if opened:
             week.counts["new_client"] += 1
-            week.contents["new_client"].append(
-                f"{client.name}（{client.fund_account}）{since.month}/{since.day}"
-            )
+            week.contents["new_client"].append(line)
+        else:
+            week.handovers.append(line)
     wanted = set(mondays) | {monday - timedelta(days=7) for monday in mondays}
     summaries = {
         (s.manager_id, s.week_start): s
@@ -143,9 +150,12 @@ def week_figures(
 
 
 def _new_clients(manager_ids, first: date, last: date):
-    """((manager id, Monday), (client, since)) of each 新增客户 between ``first`` and ``last``:
-    a client assigned to the manager during the week who is theirs at its end and was not
-    theirs at its start. A client handed over and straight back counts for nobody."""
+    """((manager id, Monday), (client, since, opened)) of each client that became the manager's
+    during a week between ``first`` and ``last``: theirs at the week's end and not at its start.
+    ``opened`` is True for a 新增客户 — the account's opening assignment (the first of the
+    client: a file opened for the manager, a converted prospect included) — and False for a
+    client handed over from another manager (移交, which scores nothing; SPEC §6). A client
+    handed over and straight back counts for nobody."""
     assigned_in_range = select(ClientAssignment.client_id).where(
         ClientAssignment.manager_id.in_(manager_ids),
         ClientAssignment.since >= first,
@@ -171,9 +181,11 @@ def _new_clients(manager_ids, first: date, last: date):
         for monday in sorted({workdays.week_start(s) for s, _ in assignments if s >= first}):
             sunday = workdays.week_end(monday)
             owner = manager_on(client_id, sunday)
-            if owner in manager_ids and manager_on(client_id, monday - timedelta(days=1)) != owner:
+            before = manager_on(client_id, monday - timedelta(days=1))
+            if owner in manager_ids and before != owner:
                 since = max(s for s, m in assignments if m == owner and monday <= s <= sunday)
-                yield (owner, monday), (clients[client_id], since)
+                opened = before is None and len({m for s, m in assignments if s <= sunday}) == 1
+                yield (owner, monday), (clients[client_id], since, opened)
 
 
 def week_of(manager: User, monday: date, with_contents: bool = True) -> WeekFigures:

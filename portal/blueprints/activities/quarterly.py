@@ -67,7 +67,11 @@ def _visits(branch_id: int, first: date, last: date) -> list[quarterly.Line]:
             select(User.id).where(User.branch_id == branch_id, User.role == "manager")
         )
     ]
-    new_clients = sum(1 for _ in _new_clients(managers, first, last)) if managers else 0
+    new_clients = (
+        sum(1 for _, (_, _, opened) in _new_clients(managers, first, last) if opened)
+        if managers
+        else 0
+    )
     points = visits.weekly_points(core | {"new_client": new_clients})
     lines = [
         quarterly.Line(f"{label}（次）", by_kind[kind], "" if kind in core else "不计为拜访")
