@@ -145,6 +145,7 @@ BLUEPRINTS = (
     "profile",
     "care",
     "quarterly",
+    "prospects",
 )
 """The capabilities, each a package of ``portal.blueprints`` with its ``bp``."""
 

@@ -51,6 +51,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("首页", "main.home", None),
     NavItem("客户", "clients.index", None),
     NavItem("客户咨询", "inquiries.index", "inquiries.read", group=SERVICE),
+    NavItem("预约开户", "prospects.index", "prospects.read", group=SERVICE),
     NavItem("待补填评估", "risk.pending", "risk.pending", group=SERVICE),
     NavItem("客户活动", "events.index", "events.read", group=SERVICE),
     NavItem("客户关怀", "care.index", "care.read", group=SERVICE),

@@ -37,6 +37,12 @@ ROUTES: dict[str, list[str]] = {
     ],
     "client.reassign": ["POST /clients/{own}/reassign"],
     "clients.export": ["/clients/export.csv"],
+    "prospects.read": ["/prospects/", "/prospects/1"],
+    "prospects.write": [
+        "/prospects/new",
+        "POST /prospects/1/follow-ups",
+        "/prospects/1/open-account",
+    ],
     "imports.run": ["/imports/", "POST /imports/figures", "POST /imports/figures/confirm"],
     "care.read": ["/care/", "/care/birthdays"],
     "care.write": [

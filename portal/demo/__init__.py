@@ -18,6 +18,7 @@ from portal.demo.advice import seed_advice
 from portal.demo.care import seed_care
 from portal.demo.events import seed_events
 from portal.demo.inquiries import seed_inquiries
+from portal.demo.prospects import seed_prospects
 from portal.demo.quarterly import seed_quarterly
 from portal.domain import questionnaire, suitability, supplementary
 from portal.domain.beijing import china_today, utcnow
@@ -79,6 +80,7 @@ def seed_demo() -> list[str]:
     seed_events()
     seed_care()
     seed_quarterly()
+    seed_prospects()
     return created
 
 

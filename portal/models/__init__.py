@@ -25,6 +25,7 @@ from portal.models.event import EVENT_KINDS, ClientEvent, EventAttendance
 from portal.models.imports import DataImport
 from portal.models.inquiry import Inquiry
 from portal.models.org import ROLES, Branch, LoginAttempt, User
+from portal.models.prospect import Prospect, ProspectFollowUp
 from portal.models.quarterly import CHECKED_KINDS, QuarterlyReport, SpotCheck
 from portal.models.risk import Attachment, QuestionnaireVersion, RiskAssessment, RiskDisclosure
 
@@ -52,6 +53,8 @@ __all__ = [
     "LoginAttempt",
     "MonthlyFigure",
     "MonthlyReview",
+    "Prospect",
+    "ProspectFollowUp",
     "QuarterlyReport",
     "QuestionnaireVersion",
     "RelatedPerson",

@@ -17,13 +17,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.domain import visits
 from portal.domain.beijing import utcnow
 from portal.extensions import db
-from portal.models.base import Audited, BigId
+from portal.models.base import Audited, BigId, one_of
 from portal.models.client import Client
 from portal.models.org import Branch, User
-
-
-def _in(column: str, values) -> str:
-    return "{} IN ({})".format(column, ", ".join(f"'{v}'" for v in values))
 
 
 class Contact(Audited, db.Model):
@@ -34,8 +30,8 @@ class Contact(Audited, db.Model):
     __tablename__ = "contacts"
     __audit_label__ = "客户联系"
     __table_args__ = (
-        CheckConstraint(_in("kind", visits.KINDS), name="kind_known"),
-        CheckConstraint(_in("status", visits.STATUSES), name="status_known"),
+        CheckConstraint(one_of("kind", visits.KINDS), name="kind_known"),
+        CheckConstraint(one_of("status", visits.STATUSES), name="status_known"),
         CheckConstraint("status <> 'done' OR occurred_at IS NOT NULL", name="done_has_time"),
         CheckConstraint("status <> 'planned' OR planned_at IS NOT NULL", name="planned_has_time"),
         # The client's visits in order (拜访次序, 累计拜访次数, 附件7).
@@ -128,8 +124,8 @@ class VisitEvaluationItem(Audited, db.Model):
     __audit_parent__ = ("visit_evaluations", "evaluation_id")
     __table_args__ = (
         UniqueConstraint("evaluation_id", "aspect"),
-        CheckConstraint(_in("aspect", visits.ASPECTS), name="aspect_known"),
-        CheckConstraint(_in("rating", visits.RATINGS), name="rating_known"),
+        CheckConstraint(one_of("aspect", visits.ASPECTS), name="aspect_known"),
+        CheckConstraint(one_of("rating", visits.RATINGS), name="rating_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -255,7 +251,7 @@ class WeeklySummary(Audited, db.Model):
     __audit_label__ = "周工作总结"
     __table_args__ = (
         UniqueConstraint("manager_id", "week_start"),
-        CheckConstraint(_in("status", WEEKLY_STATUSES), name="status_known"),
+        CheckConstraint(one_of("status", WEEKLY_STATUSES), name="status_known"),
         CheckConstraint(
             "plan_home >= 0 AND plan_phone >= 0 AND plan_onsite >= 0 AND plan_new_client >= 0",
             name="plans_not_negative",

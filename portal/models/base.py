@@ -17,3 +17,8 @@ class Audited:
     __audit_secret__: frozenset[str] = frozenset()
     __audit_ignore__: frozenset[str] = frozenset({"created_at", "updated_at"})
     __audit_label__: str = ""
+
+
+def one_of(column: str, values) -> str:
+    """A CHECK constraint's SQL: ``column`` holds one of the (string) ``values``."""
+    return "{} IN ({})".format(column, ", ".join(f"'{v}'" for v in values))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain.beijing import utcnow
 from portal.extensions import db
-from portal.models.base import Audited
+from portal.models.base import Audited, one_of
 from portal.models.org import Branch, User
 
 CHECKED_KINDS = {
@@ -30,15 +30,11 @@ CHECKED_KINDS = {
 """The manager's records a spot check looks at, in the order the form lists them."""
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 class SpotCheck(Audited, db.Model):
     __tablename__ = "spot_checks"
     __audit_label__ = "活动量抽查"
     __table_args__ = (
-        CheckConstraint(_in("kind", CHECKED_KINDS), name="kind_known"),
+        CheckConstraint(one_of("kind", CHECKED_KINDS), name="kind_known"),
         Index("ix_spot_checks_branch_checked", "branch_id", "checked_on"),
     )
 

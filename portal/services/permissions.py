@@ -85,6 +85,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "quarterly.all": frozenset({HQ}),
     "spotchecks.read": frozenset({MANAGER, HEAD, HQ}),
     "spotchecks.write": frozenset({HEAD}),
+    # Appointments to open an account (Art. 32): entered and followed up by the branch's
+    # staff; HQ reads them.
+    "prospects.read": frozenset({MANAGER, COUNTER, HEAD, HQ}),
+    "prospects.write": frozenset({MANAGER, COUNTER, HEAD}),
     # Organisation.
     "users.read": frozenset({HEAD, HQ}),
     "users.manage": frozenset({HQ}),

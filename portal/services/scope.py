@@ -46,6 +46,7 @@ from portal.models import (
     WorkLog,
 )
 from portal.models.event import ClientEvent, EventAttendance
+from portal.models.prospect import Prospect, ProspectFollowUp
 
 Rule = Callable[[User], ColumnElement[bool]]
 
@@ -174,6 +175,18 @@ def _inquiry_rule(user: User) -> ColumnElement[bool]:
     return mine
 
 
+def _prospect_rule(user: User) -> ColumnElement[bool]:
+    """An appointment to open an account: its manager; the branch's head and counter staff
+    (who enter them); HQ every branch's."""
+    if user.role == "hq":
+        return true()
+    if user.role in ("branch_head", "counter"):
+        return Prospect.branch_id == user.branch_id
+    if user.role == "manager":
+        return Prospect.manager_id == user.id
+    return false()
+
+
 RULES: dict[type, Rule] = {
     Branch: _branch_rule,
     DataImport: _branch_record(DataImport),
@@ -200,6 +213,8 @@ RULES: dict[type, Rule] = {
     MonthlyReview: _branch_record(MonthlyReview),
     CalendarDay: _hq_only,
     Inquiry: _inquiry_rule,
+    Prospect: _prospect_rule,
+    ProspectFollowUp: _via(ProspectFollowUp.prospect_id, Prospect),
     # Client events: the branch's events are seen by its managers and head (HQ: all); who
     # attended, only for the clients the user sees.
     ClientEvent: _event_rule,

@@ -25,6 +25,7 @@ from portal.blueprints.clients.forms import (
 from portal.domain.beijing import china_today
 from portal.domain.files import XLSX
 from portal.models import Client
+from portal.models.prospect import Prospect
 from portal.services import (
     advice,
     client_export,
@@ -33,6 +34,7 @@ from portal.services import (
     events,
     inquiries,
     pii,
+    prospects,
     risk,
     scope,
     selection,
@@ -97,14 +99,25 @@ def new():
     managers = None
     if current_user.role != "manager":
         managers = client_queries.managers_in_scope(current_user)
+    # Opening the account of an appointment (预约开户): its known fields filled in, and the
+    # appointment linked to the new file.
+    prospect = None
+    if request.args.get("prospect"):
+        prospect = scope.get_or_404(Prospect, int_arg(request.args["prospect"]) or 0)
+        if not prospect.is_open:
+            abort(404)
     form = ClientForm(managers=managers)
+    if prospect is not None and request.method == "GET":
+        form.process(data=prospects.client_defaults(prospect))
     if form.validate_on_submit():
         client = clients.create_client(
             form.client_data(), current_user, related=form.related_rows()
         )
+        if prospect is not None:
+            prospects.opened(prospect, client)
         flash(f"客户“{client.name}”的档案已建立。", "success")
         return redirect(url_for("clients.show", client_id=client.id))
-    return render_form("clients/form.html", form, client=None)
+    return render_form("clients/form.html", form, client=None, prospect=prospect)
 
 
 @bp.get("/<int:client_id>")
@@ -151,6 +164,9 @@ def file_page(client: Client, **forms) -> dict:
         ),
         "visits": contacts["visits"] if contacts else visit_count(client),
         "may_reveal": pii.may_see(client),
+        "prospect": prospects.of_client(client)
+        if permits(current_user, "prospects.read")
+        else None,
         "care": care_panel.file_panel(client),
     }
 
