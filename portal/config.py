@@ -31,6 +31,8 @@ def from_environment() -> dict:
         or os.environ.get("REDIS_URL")
         or f"sqlite:///{INSTANCE_DIR / 'huey.db'}",
         "EXPORT_DIR": os.environ.get("EXPORT_DIR", str(INSTANCE_DIR / "exports")),
+        # Printed 附件3 kept by the record's version (portal.pdf.cache).
+        "PDF_CACHE_DIR": os.environ.get("PDF_CACHE_DIR", str(INSTANCE_DIR / "pdf-cache")),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),

@@ -65,6 +65,7 @@ def _database(tmp_path_factory):
             "UPLOAD_DIR": str(workdir / "uploads"),
             "HUEY_URL": f"sqlite:///{workdir / 'huey.db'}",
             "EXPORT_DIR": str(workdir / "exports"),
+            "PDF_CACHE_DIR": str(workdir / "pdf-cache"),
             "SERVER_NAME": None,
         }
     )
