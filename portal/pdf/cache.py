@@ -40,9 +40,10 @@ TEMPLATES = ("print/_base.html", "print/annex03.html", "print/_annex03_form.html
 def template_version() -> str:
     """A digest of what shapes the page besides the data: templates, print CSS, the code that
     renders them, the WeasyPrint version and the fonts it embeds."""
-    from portal.pdf import fonts
+    from portal.pdf import fonts, stylesheet_text
 
     digest = hashlib.sha256(weasyprint.__version__.encode())
+    digest.update(stylesheet_text().encode())
     files = [PORTAL / "templates" / name for name in TEMPLATES]
     files += [PORTAL / "static" / "print.css", PDF / "__init__.py", PDF / "vocabulary.py"]
     for path in files:
