@@ -32,7 +32,10 @@ FACES = [
     ("Noto Serif CJK SC", 400, "NotoSerifCJK-Regular.ttc"),
     ("Noto Serif CJK SC", 700, "NotoSerifCJK-Bold.ttc"),
 ]
-CUT_FAMILIES = {"Noto Sans CJK SC": "Noto Sans CJK SC Cut", "Noto Serif CJK SC": "Noto Serif CJK SC Cut"}
+CUT_FAMILIES = {
+    "Noto Sans CJK SC": "Noto Sans CJK SC Cut",
+    "Noto Serif CJK SC": "Noto Serif CJK SC Cut",
+}
 """The family name of each cut font, by the full family it is cut from."""
 
 _lock = threading.Lock()
