@@ -25,7 +25,7 @@ from pathlib import Path
 
 import weasyprint
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import case, func, select
 
 from portal.extensions import db
 from portal.models import AuditLog, Client, Contact, User
@@ -52,42 +52,46 @@ def template_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _latest(*conditions) -> tuple:
-    row = db.session.execute(
-        select(AuditLog.id, AuditLog.at)
-        .where(or_(*conditions), AuditLog.action != "view")
-        .order_by(AuditLog.id.desc())
-        .limit(1)
-    ).first()
-    return tuple(row) if row else (None, None)
+def _latest(*conditions):
+    """The id of the latest audit row meeting ``conditions``, ``view`` rows excepted (each
+    condition a scan of one of the trail's indexes, backwards)."""
+    return (
+        select(func.max(AuditLog.id))
+        .where(*conditions, AuditLog.action != "view")
+        .scalar_subquery()
+    )
 
 
 def annex3_key(client: Client, user: User) -> str:
-    """The version of a client's 附件3 as ``user`` prints it."""
-    own = _latest(
-        and_(AuditLog.record_type == Client.__tablename__, AuditLog.record_id == client.id),
-        and_(AuditLog.parent_type == Client.__tablename__, AuditLog.parent_id == client.id),
-    )
+    """The version of a client's 附件3 as ``user`` prints it — one query."""
+    table = Client.__tablename__
+    own = _latest(AuditLog.record_type == table, AuditLog.record_id == client.id)
+    parts = _latest(AuditLog.parent_type == table, AuditLog.parent_id == client.id)
     contact_ids = select(Contact.id).where(Contact.client_id == client.id)
     contacts = _latest(
-        and_(AuditLog.record_type == Contact.__tablename__, AuditLog.record_id.in_(contact_ids))
+        AuditLog.record_type == Contact.__tablename__, AuditLog.record_id.in_(contact_ids)
     )
-    count = db.session.scalar(
-        select(func.count()).select_from(Contact).where(Contact.client_id == client.id)
+    count = (
+        select(func.count())
+        .select_from(Contact)
+        .where(Contact.client_id == client.id)
+        .scalar_subquery()
     )
-    from portal.services.pii import may_see
-
-    parts = [
-        template_version(),
-        client.id,
-        *own,
-        *contacts,
-        count,
-        user.id,
-        user.display_name,
-        may_see(client),
-    ]
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    latest = func.coalesce(own, 0), func.coalesce(parts, 0)
+    row = db.session.execute(
+        select(
+            own,
+            parts,
+            contacts,
+            count,
+            # The time of the latest row too: ids alone could repeat in a restored database.
+            select(AuditLog.at)
+            .where(AuditLog.id == case((latest[0] > latest[1], latest[0]), else_=latest[1]))
+            .scalar_subquery(),
+        )
+    ).one()
+    version = [template_version(), client.id, *row, user.id, user.display_name]
+    return hashlib.sha256(repr([*version, pii.may_see(client)]).encode()).hexdigest()[:32]
 
 
 def directory() -> Path:
