@@ -26,6 +26,7 @@ run: debs-run $(VENV)/.run-installed
 	@mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) seed demo --if-empty
+	$(FLASK) fonts cut
 	@echo ""
 	@echo "客户服务管理门户: http://$(HOST):$(PORT)/"
 	@echo "演示账号（密码均为 demo1234）："
@@ -43,6 +44,7 @@ run: debs-run $(VENV)/.run-installed
 test: debs-test $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(FLASK) fonts cut
 	env -u TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL: $$TEST_DATABASE_URL"; \

@@ -24,9 +24,19 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(pii_cli)
     app.cli.add_command(import_cli)
+    app.cli.add_command(fonts_cli)
 
 
 seed = AppGroup("seed", help="Load data into the database.")
+fonts_cli = AppGroup("fonts", help="The fonts of the printouts.")
+
+
+@fonts_cli.command("cut", help="Cut the print fonts down to the forms' characters (once).")
+def fonts_cut():
+    from portal.pdf import font_dir, fonts
+
+    written = fonts.cut(font_dir())
+    click.echo(f"字体：裁剪 {len(written)} 个，存于 {font_dir()}。")
 
 
 @seed.command("demo", help="Create the demo organisation and its data (idempotent).")

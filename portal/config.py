@@ -33,6 +33,10 @@ def from_environment() -> dict:
         "EXPORT_DIR": os.environ.get("EXPORT_DIR", str(INSTANCE_DIR / "exports")),
         # Processes rendering a batch of PDFs (portal.pdf.pool); 0: one per CPU core.
         "RENDER_PROCESSES": int(os.environ.get("RENDER_PROCESSES", "0")),
+        # Printed 附件3 kept by the record's version (portal.pdf.cache).
+        "PDF_CACHE_DIR": os.environ.get("PDF_CACHE_DIR", str(INSTANCE_DIR / "pdf-cache")),
+        # The print fonts cut down to the forms' characters (portal.pdf.fonts).
+        "FONT_DIR": os.environ.get("FONT_DIR", str(INSTANCE_DIR / "fonts")),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),

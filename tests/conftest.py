@@ -68,6 +68,7 @@ def _database(tmp_path_factory):
             # Batches render in the test's process (monkeypatches apply); the pool's own
             # tests ask for processes.
             "RENDER_PROCESSES": 1,
+            "PDF_CACHE_DIR": str(workdir / "pdf-cache"),
             "SERVER_NAME": None,
         }
     )

@@ -7,12 +7,12 @@ the CJK fonts are Debian's Noto CJK, named by family in ``print.css``.
 import threading
 from pathlib import Path
 
-from flask import Response, render_template
+from flask import Response, current_app, has_app_context, render_template
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
 from portal.domain.beijing import utcnow
-from portal.pdf import vocabulary
+from portal.pdf import fonts, vocabulary
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PRINT_CSS = STATIC / "print.css"
@@ -22,12 +22,28 @@ _stylesheet: CSS | None = None
 _lock = threading.Lock()
 
 
+def font_dir() -> Path:
+    """Where the cut-down fonts are kept (``FONT_DIR``, by default ``instance/fonts``)."""
+    if has_app_context() and current_app.config.get("FONT_DIR"):
+        return Path(current_app.config["FONT_DIR"])
+    from portal.config import INSTANCE_DIR
+
+    return INSTANCE_DIR / "fonts"
+
+
+def stylesheet_text() -> str:
+    """``print.css`` as printed: the cut-down fonts first, the full Noto CJK after them."""
+    directory = font_dir()
+    fonts.ensure(directory)
+    return fonts.stylesheet(PRINT_CSS.read_text(), directory)
+
+
 def _shared() -> tuple[FontConfiguration, CSS]:
     global _fonts, _stylesheet
     with _lock:
         if _fonts is None:
             _fonts = FontConfiguration()
-            _stylesheet = CSS(filename=str(PRINT_CSS), font_config=_fonts)
+            _stylesheet = CSS(string=stylesheet_text(), base_url=str(STATIC), font_config=_fonts)
     return _fonts, _stylesheet
 
 

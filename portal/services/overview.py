@@ -17,7 +17,9 @@ reassigned this month counts in its new manager's book for both months).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -29,7 +31,7 @@ from portal.domain import chart as geometry
 from portal.domain.beijing import china_today, utc_start
 from portal.domain.classification import CLASSES, describe
 from portal.extensions import db
-from portal.models import Branch, Client, User
+from portal.models import AuditLog, Branch, Client, User
 from portal.models.client import ClassChange
 from portal.services import scope, selection
 from portal.services.classification import thresholds_in_force
@@ -122,8 +124,58 @@ def _thresholds(user: User, manager: User | None) -> tuple[Decimal, list[tuple[s
     return in_force.default, others
 
 
+_CACHE: OrderedDict[tuple, Overview] = OrderedDict()
+_CACHE_SIZE = 64
+_lock = threading.Lock()
+
+
+def version() -> tuple:
+    """What the overview is computed from, as of now: the latest audit row (clients, their
+    monthly figures, reassignments, thresholds — ``view`` rows excepted) and the latest class
+    change (a reclassification rewrites classes without audit rows of their own)."""
+    latest_audit = db.session.execute(
+        select(AuditLog.id, AuditLog.at)
+        .where(AuditLog.action != "view")
+        .order_by(AuditLog.id.desc())
+        .limit(1)
+    ).first()
+    latest_change = db.session.execute(
+        select(ClassChange.id, ClassChange.at).order_by(ClassChange.id.desc()).limit(1)
+    ).first()
+    return (
+        tuple(latest_audit or ()),
+        tuple(latest_change or ()),
+        beijing.month_start(china_today()),
+        db.engine.url.render_as_string(hide_password=True),
+    )
+
+
 def overview(user: User, manager_id=None) -> Overview:
+    """The overview of the user's book (or one manager's), computed once per version of the
+    data (:func:`version`) and kept in this process: the chart of 100,000 clients takes
+    half a second to build, a kept one nothing."""
     condition, manager = _book(user, manager_id)
+    key = (
+        user.role,
+        user.branch_id,
+        user.id if user.role == "manager" else None,
+        manager.id if manager else None,
+        version(),
+    )
+    with _lock:
+        kept = _CACHE.get(key)
+        if kept is not None:
+            _CACHE.move_to_end(key)
+    if kept is None:
+        kept = replace(_compute(user, manager, condition), manager=None)
+        with _lock:
+            _CACHE[key] = kept
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return replace(kept, manager=manager)
+
+
+def _compute(user: User, manager: User | None, condition) -> Overview:
     now = counts_now(condition)
     month_start = beijing.month_start(china_today())
     before = counts_at(condition, utc_start(month_start))

@@ -119,6 +119,18 @@ def _note(client_id: int, on: str, label: str) -> None:
         labels.append(label)
 
 
+def noted() -> dict[tuple[int, str], list[str]]:
+    """A copy of the full views noted so far in this request."""
+    return {key: list(labels) for key, labels in _views().items()}
+
+
+def note_again(views: list) -> None:
+    """Note views ``[[client_id, on, [label, …]], …]`` shown again (a kept printout)."""
+    for client_id, on, labels in views:
+        for label in labels:
+            _note(client_id, on, label)
+
+
 def write_views() -> None:
     """Write the views noted so far to the audit log, one row per client and occasion, in one
     statement, and commit."""

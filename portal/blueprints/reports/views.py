@@ -6,6 +6,7 @@ from portal.blueprints.reports import bp
 from portal.domain.files import XLSX
 from portal.models import Client
 from portal.pdf import ARCHIVE, pdf_response, render_pdf, write_pdf
+from portal.pdf import cache as pdf_cache
 from portal.services import archive, exports, overview, scope, selection
 from portal.services.permissions import requires
 from portal.templating import is_htmx
@@ -15,8 +16,12 @@ from portal.templating import is_htmx
 @login_required
 def annex3_pdf(client_id: int):
     client = scope.get_or_404(Client, client_id)
-    (form,) = archive.annex3_forms([client.id], current_user)
-    pdf = write_pdf([archive.annex3_document([form], current_user.display_name)], ARCHIVE)
+
+    def render() -> bytes:
+        (form,) = archive.annex3_forms([client.id], current_user)
+        return write_pdf([archive.annex3_document([form], current_user.display_name)], ARCHIVE)
+
+    pdf = pdf_cache.annex3(client, current_user, render)
     return pdf_response(pdf, f"annex3-{client.client_no}.pdf")
 
 
