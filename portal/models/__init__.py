@@ -20,6 +20,7 @@ from portal.models.client import (
     RelatedPerson,
     TurnoverThreshold,
 )
+from portal.models.contact_change import ContactChange
 from portal.models.org import ROLES, Branch, LoginAttempt, User
 from portal.models.risk import Attachment, QuestionnaireVersion, RiskAssessment, RiskDisclosure
 
@@ -36,6 +37,7 @@ __all__ = [
     "ClientAssignment",
     "Consultation",
     "Contact",
+    "ContactChange",
     "DailyAdviceSummary",
     "LoginAttempt",
     "MonthlyFigure",

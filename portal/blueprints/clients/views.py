@@ -12,7 +12,16 @@ from portal.blueprints.clients.forms import (
     RelatedPersonForm,
 )
 from portal.models import Client
-from portal.services import advice, client_queries, clients, pii, risk, scope, selection
+from portal.services import (
+    advice,
+    client_queries,
+    clients,
+    contact_changes,
+    pii,
+    risk,
+    scope,
+    selection,
+)
 from portal.services.permissions import permits, requires
 from portal.templating import is_htmx, render_form
 
@@ -101,6 +110,7 @@ def file_page(client: Client, **forms) -> dict:
         "contacts": contacts,
         "visits": contacts["visits"] if contacts else visit_count(client),
         "may_reveal": pii.may_see(client),
+        "contact_changes": contact_changes.for_client(client),
     }
 
 
@@ -110,7 +120,13 @@ def edit(client_id: int):
     client = scope.get_or_404(Client, client_id)
     form = ClientForm(obj=client, client=client)
     if form.validate_on_submit():
-        clients.update_client(client, form.client_data(), related=form.related_rows())
+        clients.update_client(
+            client,
+            form.client_data(),
+            related=form.related_rows(),
+            evidence=form.evidence(),
+            user=current_user,
+        )
         flash("客户档案已保存。", "success")
         return redirect(url_for("clients.show", client_id=client.id))
     pii.shown_in_form(client, form)
