@@ -15,6 +15,7 @@ from sqlalchemy import insert, select, update
 from werkzeug.security import generate_password_hash
 
 from portal.demo.advice import seed_advice
+from portal.demo.holidays import seed_holidays
 from portal.domain import questionnaire, suitability, supplementary
 from portal.domain.beijing import china_today, utcnow
 from portal.domain.classification import BANDS, CLASSES
@@ -71,6 +72,7 @@ def seed_demo() -> list[str]:
     seed_risk()
     seed_activities()
     seed_advice()
+    seed_holidays()
     return created
 
 

@@ -81,9 +81,14 @@ def without_table(day: date) -> tuple[bool, str]:
     """What ``domain.workdays`` says of ``day`` without HQ's table, and why (for the page)."""
     workday = workdays.is_workday(day)
     holiday = workdays.statutory_holidays(day.year).get(day)
-    if holiday:
-        return workday, f"法定节假日（{holiday}）"
-    return workday, "周末" if day.weekday() >= 5 else "工作日"
+    weekend = day.weekday() >= 5
+    if holiday and not workday:
+        why = f"法定节假日：{holiday}"
+    elif weekend:
+        why = "国家调休上班" if workday else "周末"
+    else:
+        why = "工作日" if workday else "国家放假安排"
+    return workday, why
 
 
 @use_case
