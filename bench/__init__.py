@@ -879,6 +879,8 @@ def _archive_branch(managers: int):
         db.session.add(head)
         db.session.commit()
     return head
+
+
 def _target(value: float, target: float, shown: str) -> str:
     """A Step 12 target's verdict: ok, or over (by how much)."""
     if value <= target:

@@ -154,7 +154,13 @@ def test_update_client_writes_audit_rows_and_refusals_leave_nothing(org):
     with org.app_context():
         client = clients.create_client(client_data(), user("mgr1"))
         before = len(audit_rows(client))
-        clients.update_client(client, {"name": "欧阳修", "mobile": "13800001111", "habit": ""})
+        evidence = {"kind": "recording", "ref": "LY-0001"}
+        clients.update_client(
+            client,
+            {"name": "欧阳修", "mobile": "13800001111", "habit": ""},
+            evidence=evidence,
+            user=user("mgr1"),
+        )
         assert (client.name_initials, client.surname_initial, client.mobile_last4) == (
             "OYX",
             "O",

@@ -278,6 +278,8 @@ def test_edit_leaves_old_and_new_in_the_trail(book, login_as):
         birthday=str(c.birthday) if c.birthday else "",
         gender=c.gender,
         opened_on=str(c.opened_on),
+        mobile=c.mobile,  # unchanged: a new mobile or e-mail needs evidence
+        email=c.email,
         hobbies="围棋",
     )
     response = manager.post_form(f"/clients/{c.id}/edit", data)

@@ -164,3 +164,18 @@ def test_only_hq_sees_the_menu_entry(org, login_as):
 
 def test_every_get_route_is_in_the_matrix(app):
     assert uncovered_routes(app, MATRIX, {"holidays"}) == []
+
+
+def test_the_demo_has_a_worked_saturday_and_two_contact_changes_once(book):
+    from portal.demo.holidays import seed_holidays
+    from portal.models import ContactChange
+    from portal.models.audit import acting_as
+
+    with book.app_context(), acting_as("seed"):
+        assert seed_holidays() > 5
+        entries = db.session.scalars(select(CalendarDay)).all()
+        assert any(e.workday and e.day.weekday() == 5 for e in entries)
+        assert any(not e.workday and e.day.weekday() < 5 for e in entries)
+        changes = db.session.scalars(select(ContactChange)).all()
+        assert len(changes) == 2 and {c.evidence_kind for c in changes} == {"recording", "letter"}
+        assert seed_holidays() == 0

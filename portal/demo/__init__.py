@@ -17,6 +17,7 @@ from werkzeug.security import generate_password_hash
 from portal.demo.advice import seed_advice
 from portal.demo.care import seed_care
 from portal.demo.events import seed_events
+from portal.demo.holidays import seed_holidays
 from portal.demo.inquiries import seed_inquiries
 from portal.demo.prospects import seed_prospects
 from portal.demo.quarterly import seed_quarterly
@@ -81,6 +82,7 @@ def seed_demo() -> list[str]:
     seed_care()
     seed_quarterly()
     seed_prospects()
+    seed_holidays()
     return created
 
 

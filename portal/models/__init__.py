@@ -21,6 +21,7 @@ from portal.models.client import (
     RelatedPerson,
     TurnoverThreshold,
 )
+from portal.models.contact_change import ContactChange
 from portal.models.event import EVENT_KINDS, ClientEvent, EventAttendance
 from portal.models.imports import DataImport
 from portal.models.inquiry import Inquiry
@@ -46,6 +47,7 @@ __all__ = [
     "CloseRequest",
     "Consultation",
     "Contact",
+    "ContactChange",
     "DailyAdviceSummary",
     "DataImport",
     "EventAttendance",

@@ -4,14 +4,15 @@
 
 Services and views ask this module, never ``domain.workdays`` directly, for whether a day is a
 working day, so an entry HQ makes holds everywhere at once. The table is read with one query
-and kept for the rest of the request (``flask.g``); a change made through this module drops
-that copy.
+and kept for the rest of the request (in the request's environ: ``flask.g`` lives as long as
+the app context, which a test — or a job — may keep across several requests), or of the app
+context outside a request (``flask.g``); a change made through this module drops that copy.
 """
 
 from collections.abc import Iterator
 from datetime import date
 
-from flask import g, has_app_context
+from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import extract, select
 
 from portal.domain import workdays
@@ -19,23 +20,30 @@ from portal.extensions import db
 from portal.models import CalendarDay, User
 from portal.services.records import clean_text, set_changed, use_case
 
-_G_KEY = "calendar_overrides"
+_KEY = "portal.calendar_overrides"
+
+
+def _cache() -> dict:
+    """Where the table is kept: the request's, else the app context's, else nowhere."""
+    if has_request_context():
+        return request.environ.setdefault(_KEY, {})
+    if has_app_context():
+        return g.setdefault(_KEY, {})
+    return {}
 
 
 def overrides() -> dict[date, bool]:
     """HQ's table: date → is a working day (one query, then kept for the request)."""
-    if has_app_context() and _G_KEY in g:
-        return g.get(_G_KEY)
-    table = dict(db.session.execute(select(CalendarDay.day, CalendarDay.workday)).tuples().all())
-    if has_app_context():
-        setattr(g, _G_KEY, table)
-    return table
+    cache = _cache()
+    if "table" not in cache:
+        rows = db.session.execute(select(CalendarDay.day, CalendarDay.workday)).tuples()
+        cache["table"] = dict(rows.all())
+    return cache["table"]
 
 
 def forget() -> None:
     """Drop the request's copy of the table (after a change)."""
-    if has_app_context():
-        g.pop(_G_KEY, None)
+    _cache().pop("table", None)
 
 
 def is_workday(day: date) -> bool:
@@ -73,9 +81,14 @@ def without_table(day: date) -> tuple[bool, str]:
     """What ``domain.workdays`` says of ``day`` without HQ's table, and why (for the page)."""
     workday = workdays.is_workday(day)
     holiday = workdays.statutory_holidays(day.year).get(day)
-    if holiday:
-        return workday, f"法定节假日（{holiday}）"
-    return workday, "周末" if day.weekday() >= 5 else "工作日"
+    weekend = day.weekday() >= 5
+    if holiday and not workday:
+        why = f"法定节假日：{holiday}"
+    elif weekend:
+        why = "国家调休上班" if workday else "周末"
+    else:
+        why = "工作日" if workday else "国家放假安排"
+    return workday, why
 
 
 @use_case

@@ -18,7 +18,7 @@ from portal.domain.beijing import china_today, month_start
 from portal.extensions import db
 from portal.models import Client, ClientAssignment, MonthlyFigure, RelatedPerson, User
 from portal.models.client import FIN_FIELDS, MEETING_PLACES, preference_string
-from portal.services import classification
+from portal.services import classification, contact_changes
 from portal.services.records import sync_rows, use_case
 
 TEXT_FIELDS = (
@@ -104,11 +104,21 @@ def create_client(data: dict, user: User, related: list[dict] | None = None) -> 
 
 
 @use_case
-def update_client(client: Client, data: dict, related: list[dict] | None = None) -> Client:
+def update_client(
+    client: Client,
+    data: dict,
+    related: list[dict] | None = None,
+    evidence: dict | None = None,
+    user: User | None = None,
+) -> Client:
     """Change the fields of a client file present in ``data`` (see ``CLIENT_FIELDS``) and,
     when ``related`` is given, its 相关人物 rows. The manager is changed only by
-    :func:`reassign`: a ``manager_id`` in ``data`` is ignored."""
+    :func:`reassign`: a ``manager_id`` in ``data`` is ignored. A new mobile or e-mail needs
+    ``evidence`` (``{"kind", "ref"}``) and the ``user`` making the change: both are kept with
+    the old and new values (:mod:`portal.services.contact_changes`)."""
+    before = contact_changes.snapshot(client)
     _apply(client, data)
+    contact_changes.record(client, before, evidence, user)
     if related is not None:
         _set_related_persons(client, related)
     return client

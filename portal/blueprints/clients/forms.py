@@ -34,6 +34,8 @@ from portal.forms import (
 )
 from portal.models import Client, User
 from portal.models.client import FIN_FIELDS, MEETING_PLACES
+from portal.models.contact_change import EVIDENCE_KINDS
+from portal.services import contact_changes
 
 PHONE = Regexp(r"^[0-9()+\- ]{5,20}$", message="电话号码只能包含数字、括号、加号、空格和连字符。")
 POSTCODE = Regexp(r"^\d{6}$", message="邮编应为6位数字。")
@@ -109,6 +111,11 @@ class ClientForm(Form):
     email = StringField(
         "电子邮箱", validators=[Optional(), Email(message="电子邮箱格式不正确。"), max_length(120)]
     )
+    # A new mobile or e-mail on the edit form needs its evidence (Art. 35, 36).
+    evidence_kind = SelectField(
+        "证据类型", choices=choices([("", "请选择"), *EVIDENCE_KINDS.items()]), default=""
+    )
+    evidence_ref = StringField("证据编号或说明", validators=[max_length(200)])
     meeting_place = RadioField(
         "最佳面谈地点",
         choices=choices([("", "未定")] + [(p, p) for p in MEETING_PLACES]),
@@ -169,6 +176,8 @@ class ClientForm(Form):
         user's (a manager's own new client, or an edit — reassigning is its own action)."""
         super().__init__(*args, **kwargs)
         self.client = client
+        if client is None:  # a new file has no old contact details to change
+            del self.evidence_kind, self.evidence_ref
         if managers is None:
             del self.manager_id
         else:
@@ -219,6 +228,25 @@ class ClientForm(Form):
         if field.data and field.data > china_today():
             raise ValidationError("生日不能晚于今天。")
 
+    def contact_changed(self) -> bool:
+        """Whether the typed mobile or e-mail differs from the file's (edit form only)."""
+        typed = {name: getattr(self, name).data for name in contact_changes.FIELDS}
+        return self.client is not None and contact_changes.changed(self.client, typed)
+
+    def validate_evidence_kind(self, field):
+        if self.contact_changed() and not field.data:
+            raise ValidationError("修改了手机号码或电子邮箱，请选择证据类型。")
+
+    def validate_evidence_ref(self, field):
+        if self.contact_changed() and not (field.data or "").strip():
+            raise ValidationError("请填写证据编号或说明，例如电话录音编号、书面申请的编号。")
+
+    def evidence(self) -> dict | None:
+        """The evidence typed for a change of mobile or e-mail (None on a new file)."""
+        if self.client is None:
+            return None
+        return {"kind": self.evidence_kind.data, "ref": self.evidence_ref.data}
+
     def validate_fin_other_text(self, field):
         if self.fin_other.data and not (field.data or "").strip():
             raise ValidationError("勾选“其它”时请说明是哪种理财方式。")
@@ -238,7 +266,9 @@ class ClientForm(Form):
 
     def client_data(self) -> dict:
         """The typed values for the service, money as Decimal, the commission rate as a fraction."""
+        evidence = ("evidence_kind", "evidence_ref")
         data = {k: v for k, v in self.data.items() if k not in ("csrf_token", "related_persons")}
+        data = {k: v for k, v in data.items() if k not in evidence}
         data["commission_rate"] = self.commission_rate.fraction
         for key in ("value_class", "habit", "decision_style"):
             data[key] = data[key] or None

@@ -31,6 +31,7 @@ from portal.services import (
     client_export,
     client_queries,
     clients,
+    contact_changes,
     events,
     inquiries,
     pii,
@@ -168,6 +169,7 @@ def file_page(client: Client, **forms) -> dict:
         if permits(current_user, "prospects.read")
         else None,
         "care": care_panel.file_panel(client),
+        "contact_changes": contact_changes.for_client(client),
     }
 
 
@@ -177,7 +179,13 @@ def edit(client_id: int):
     client = scope.get_or_404(Client, client_id)
     form = ClientForm(obj=client, client=client)
     if form.validate_on_submit():
-        clients.update_client(client, form.client_data(), related=form.related_rows())
+        clients.update_client(
+            client,
+            form.client_data(),
+            related=form.related_rows(),
+            evidence=form.evidence(),
+            user=current_user,
+        )
         flash("客户档案已保存。", "success")
         return redirect(url_for("clients.show", client_id=client.id))
     pii.shown_in_form(client, form)
