@@ -146,6 +146,7 @@ BLUEPRINTS = (
     "care",
     "quarterly",
     "prospects",
+    "sms",
 )
 """The capabilities, each a package of ``portal.blueprints`` with its ``bp``."""
 

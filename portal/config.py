@@ -30,6 +30,10 @@ def from_environment() -> dict:
         "HUEY_URL": os.environ.get("HUEY_URL")
         or os.environ.get("REDIS_URL")
         or f"sqlite:///{INSTANCE_DIR / 'huey.db'}",
+        # SMS to new accounts (Art. 34): the firm's service hotline the messages give, and the
+        # gateway they go through (portal.services.sms; "outbox": downloaded by the branch).
+        "SERVICE_HOTLINE": os.environ.get("SERVICE_HOTLINE", "95555"),
+        "SMS_GATEWAY": os.environ.get("SMS_GATEWAY", "outbox"),
         "EXPORT_DIR": os.environ.get("EXPORT_DIR", str(INSTANCE_DIR / "exports")),
         # Processes rendering a batch of PDFs (portal.pdf.pool); 0: one per CPU core.
         "RENDER_PROCESSES": int(os.environ.get("RENDER_PROCESSES", "0")),

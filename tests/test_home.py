@@ -215,11 +215,11 @@ ROLE_ITEMS = {
     "manager": {"visits.today", "visits.overdue", "logs.missing", "weeks.submit"}
     | {"advice.returned", "risk.pending"}
     | INQUIRY_ITEMS
-    | {"care.birthdays", "care.at_risk", "prospects.overdue"},
+    | {"care.birthdays", "care.at_risk", "prospects.overdue", "sms.due"},
     "branch_head": {"advice.review", "weeks.comment", "logs.absent", "advice.meeting"}
     | {"thresholds.pending"}
     | INQUIRY_ITEMS
-    | {"inquiries.flagged", "quarterly.submit", "prospects.overdue"},
+    | {"inquiries.flagged", "quarterly.submit", "prospects.overdue", "sms.due"},
     "counter": {"risk.new_accounts", "risk.pending"} | INQUIRY_ITEMS,
     "hq": {"thresholds.decide", "advice.unsigned", "quarterly.unsubmitted"},
 }

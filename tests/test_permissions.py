@@ -37,6 +37,15 @@ ROUTES: dict[str, list[str]] = {
     ],
     "client.reassign": ["POST /clients/{own}/reassign"],
     "clients.export": ["/clients/export.csv"],
+    "sms.read": ["/sms/"],
+    "sms.write": ["POST /sms/queue"],
+    "sms.outbox": [
+        "/sms/outbox",
+        "POST /sms/outbox/batch",
+        "/sms/batches/1.csv",
+        "POST /sms/batches/1/sent",
+    ],
+    "sms.templates": ["/sms/templates", "POST /sms/templates"],
     "prospects.read": ["/prospects/", "/prospects/1"],
     "prospects.write": [
         "/prospects/new",

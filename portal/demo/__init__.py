@@ -21,6 +21,7 @@ from portal.demo.holidays import seed_holidays
 from portal.demo.inquiries import seed_inquiries
 from portal.demo.prospects import seed_prospects
 from portal.demo.quarterly import seed_quarterly
+from portal.demo.sms import seed_sms
 from portal.domain import questionnaire, suitability, supplementary
 from portal.domain.beijing import china_today, utcnow
 from portal.domain.classification import BANDS, CLASSES
@@ -82,6 +83,7 @@ def seed_demo() -> list[str]:
     seed_care()
     seed_quarterly()
     seed_prospects()
+    seed_sms()
     seed_holidays()
     return created
 

@@ -29,6 +29,7 @@ from portal.models.org import ROLES, Branch, LoginAttempt, User
 from portal.models.prospect import Prospect, ProspectFollowUp
 from portal.models.quarterly import CHECKED_KINDS, QuarterlyReport, SpotCheck
 from portal.models.risk import Attachment, QuestionnaireVersion, RiskAssessment, RiskDisclosure
+from portal.models.sms import SmsBatch, SmsMessage, SmsTemplate
 
 __all__ = [
     "CHECKED_KINDS",
@@ -63,6 +64,9 @@ __all__ = [
     "Retention",
     "RiskAssessment",
     "RiskDisclosure",
+    "SmsBatch",
+    "SmsMessage",
+    "SmsTemplate",
     "SpotCheck",
     "TurnoverThreshold",
     "User",

@@ -38,6 +38,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -247,6 +248,10 @@ class Client(Audited, db.Model):
     manager_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info={"label": "客户经理"})
     opened_on: Mapped[date] = mapped_column(info={"label": "开户日期"})
     # Art. 8.4: a client with a fund account has their risk data sent to the fund sales platform.
+    # Art. 34: the service package the three-month SMS names ({套餐}).
+    service_package: Mapped[str] = mapped_column(
+        String(40), default="", server_default=text("''"), info={"label": "服务套餐"}
+    )
     has_fund_account: Mapped[bool] = mapped_column(
         default=False, server_default=false(), info={"label": "开通基金账户"}
     )

@@ -37,6 +37,7 @@ TEXT_FIELDS = (
     "hobbies",
     "financial_plans",
     "remarks",
+    "service_package",
 )
 DECIMAL_FIELDS = ("commission_rate", "annual_income", "target_return")
 CODE_FIELDS = {

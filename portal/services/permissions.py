@@ -89,6 +89,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # staff; HQ reads them.
     "prospects.read": frozenset({MANAGER, COUNTER, HEAD, HQ}),
     "prospects.write": frozenset({MANAGER, COUNTER, HEAD}),
+    # SMS to new accounts (Art. 34–35): managers write their clients' messages (the head any
+    # of the branch); the head hands the branch's outbox to the SMS platform; HQ keeps the two
+    # templates.
+    "sms.read": frozenset({MANAGER, HEAD, HQ}),
+    "sms.write": frozenset({MANAGER, HEAD}),
+    "sms.outbox": frozenset({HEAD}),
+    "sms.templates": frozenset({HQ}),
     # Organisation.
     "users.read": frozenset({HEAD, HQ}),
     "users.manage": frozenset({HQ}),

@@ -48,6 +48,7 @@ from portal.models import (
 )
 from portal.models.event import ClientEvent, EventAttendance
 from portal.models.prospect import Prospect, ProspectFollowUp
+from portal.models.sms import SmsBatch, SmsMessage
 
 Rule = Callable[[User], ColumnElement[bool]]
 
@@ -216,6 +217,8 @@ RULES: dict[type, Rule] = {
     CalendarDay: _hq_only,
     Inquiry: _inquiry_rule,
     Prospect: _prospect_rule,
+    SmsBatch: _branch_record(SmsBatch),
+    SmsMessage: _via_client(SmsMessage.client_id),
     ProspectFollowUp: _via(ProspectFollowUp.prospect_id, Prospect),
     # Client events: the branch's events are seen by its managers and head (HQ: all); who
     # attended, only for the clients the user sees.

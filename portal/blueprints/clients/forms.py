@@ -124,6 +124,7 @@ class ClientForm(Form):
     )
     meeting_place_note = StringField("面谈地点说明", validators=[max_length(60)])
     # 综合理财情况 and the rest of 附件3
+    service_package = StringField("服务套餐", validators=[max_length(40)])
     has_fund_account = BooleanField("已开通基金账户（风险测评数据报送基金销售平台）")
     fin_savings = BooleanField(FIN_FIELDS["fin_savings"])
     fin_property = BooleanField(FIN_FIELDS["fin_property"])

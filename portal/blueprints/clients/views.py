@@ -39,6 +39,7 @@ from portal.services import (
     risk,
     scope,
     selection,
+    sms,
 )
 from portal.services.permissions import permits, requires
 from portal.templating import is_htmx, render_form
@@ -170,6 +171,7 @@ def file_page(client: Client, **forms) -> dict:
         else None,
         "care": care_panel.file_panel(client),
         "contact_changes": contact_changes.for_client(client),
+        "client_sms": sms.for_client(client) if permits(current_user, "sms.read") else None,
     }
 
 
