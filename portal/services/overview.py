@@ -77,9 +77,9 @@ def counts_now(condition: ColumnElement[bool]) -> dict[str | None, int]:
     return dict(db.session.execute(query).all())
 
 
-def counts_at(condition: ColumnElement[bool], moment: datetime) -> dict[str | None, int]:
-    """Clients per class as their history stood just before ``moment`` (UTC); clients without
-    history then are counted under ``None``."""
+def classes_at(condition: ColumnElement[bool], moment: datetime, name: str = "classes_at"):
+    """Each client matching ``condition`` with a class history before ``moment`` (UTC), and
+    the class it then had, as a subquery (client_id, code)."""
     ranked = (
         select(
             ClassChange.client_id,
@@ -96,13 +96,18 @@ def counts_at(condition: ColumnElement[bool], moment: datetime) -> dict[str | No
         )
         .subquery()
     )
-    counted = dict(
-        db.session.execute(
-            select(ranked.c.to_class, func.count())
-            .where(ranked.c.rank == 1)
-            .group_by(ranked.c.to_class)
-        ).all()
+    return (
+        select(ranked.c.client_id, ranked.c.to_class.label("code"))
+        .where(ranked.c.rank == 1)
+        .subquery(name)
     )
+
+
+def counts_at(condition: ColumnElement[bool], moment: datetime) -> dict[str | None, int]:
+    """Clients per class as their history stood just before ``moment`` (UTC); clients without
+    history then are counted under ``None``."""
+    at = classes_at(condition, moment)
+    counted = dict(db.session.execute(select(at.c.code, func.count()).group_by(at.c.code)).all())
     total = db.session.scalar(select(func.count()).select_from(Client).where(condition)) or 0
     counted[None] = counted.get(None, 0) + total - sum(counted.values())
     return counted

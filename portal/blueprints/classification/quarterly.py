@@ -6,7 +6,7 @@ A client's class at a moment is the ``to_class`` of its latest change before it;
 counted in the branch they belong to now. Two grouped queries whatever the branch's size.
 """
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -15,33 +15,8 @@ from portal.domain.classification import CLASSES
 from portal.domain.quarterly import MOVEMENTS, movement
 from portal.extensions import db
 from portal.models import Client
-from portal.models.client import ClassChange
 from portal.services import quarterly
-from portal.services.overview import counts_at
-
-
-def _class_at(branch_id: int, moment: datetime, name: str):
-    """Each client's class just before ``moment`` (UTC), as a subquery (client_id, code)."""
-    ranked = (
-        select(
-            ClassChange.client_id,
-            ClassChange.to_class,
-            func.row_number()
-            .over(
-                partition_by=ClassChange.client_id,
-                order_by=(ClassChange.at.desc(), ClassChange.id.desc()),
-            )
-            .label("rank"),
-        )
-        .join(Client, Client.id == ClassChange.client_id)
-        .where(ClassChange.at < moment, Client.branch_id == branch_id)
-        .subquery()
-    )
-    return (
-        select(ranked.c.client_id, ranked.c.to_class.label("code"))
-        .where(ranked.c.rank == 1)
-        .subquery(name)
-    )
+from portal.services.overview import classes_at, counts_at
 
 
 def lines(branch_id: int, first: date, last: date) -> list[quarterly.Line]:
@@ -50,7 +25,8 @@ def lines(branch_id: int, first: date, last: date) -> list[quarterly.Line]:
     result = [quarterly.Line(f"{code} 类客户", at_end.get(code, 0)) for code in CLASSES]
     result.append(quarterly.Line("未分类客户", at_end.get(None, 0)))
     result.append(quarterly.Line("季末客户合计", sum(at_end.values()), "按季末的分类历史"))
-    before, after = _class_at(branch_id, start, "before"), _class_at(branch_id, end, "after")
+    in_branch = Client.branch_id == branch_id
+    before, after = classes_at(in_branch, start, "before"), classes_at(in_branch, end, "after")
     moved = dict.fromkeys(MOVEMENTS, 0)
     for code_before, code_after, n in db.session.execute(
         select(before.c.code, after.c.code, func.count())
