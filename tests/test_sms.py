@@ -165,3 +165,36 @@ def test_hq_edits_a_template_and_an_unknown_placeholder_is_refused(org, login_as
             )
             == "尊敬的{客户}客户，您好！"
         )
+
+
+def test_the_quarterly_report_counts_messages_sent_on_time_late_and_not(org):
+    """Three accounts whose two-week message fell due in a quarter: sent by the day, sent
+    after it, not sent."""
+    from datetime import date, datetime
+
+    from portal.domain.beijing import to_utc
+    from portal.domain.periods import Quarter
+    from portal.services import quarterly
+
+    with org.app_context(), acting_as("seed"):
+        mgr1 = factories.user("mgr1")
+        rows = {}
+        for name, opened, sent in (
+            ("按时", date(2026, 7, 1), date(2026, 7, 10)),
+            ("迟发", date(2026, 7, 2), date(2026, 7, 20)),
+            ("未发", date(2026, 7, 3), None),
+        ):
+            client = factories.client("mgr1", name, opened_on=opened)
+            if sent is not None:
+                message = sms.queue(client, rules.TWO_WEEKS, "您好", mgr1)
+                message.status = "sent"
+                message.sent_at = to_utc(datetime.combine(sent, datetime.min.time()))
+            rows[name] = client
+        db.session.commit()
+        sections = quarterly.figures(mgr1.branch_id, Quarter(2026, 3))
+        section = next(s for s in sections if s.title == "开户短信")
+        values = {line.label: line.value for line in section.lines}
+        assert values["开户短信按时发送（条）"] == 1
+        assert values["开户短信逾期发送（条）"] == 1
+        # 未发 and the three three-month messages (due 1–3 Oct, next quarter) are not counted.
+        assert values["开户短信未发送（条）"] == 1

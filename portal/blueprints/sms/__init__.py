@@ -16,4 +16,4 @@ def _names():
     }
 
 
-from portal.blueprints.sms import todos, views  # noqa: E402, F401
+from portal.blueprints.sms import quarterly, todos, views  # noqa: E402, F401
