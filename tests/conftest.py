@@ -84,8 +84,21 @@ def _database(tmp_path_factory):
     template = None
     if not pg_url:
         template = workdir / "template.db"
+        _checkpoint(workdir / "test.db")
         shutil.copy(workdir / "test.db", template)
     yield app, tables, template, workdir
+
+
+def _checkpoint(path) -> None:
+    """Write a WAL-mode SQLite database's log into the file itself, so that a copy of the file
+    alone holds everything."""
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
 
 
 @pytest.fixture
@@ -95,6 +108,11 @@ def app(_database):
     with app.app_context():
         if template is not None:
             db.engine.dispose()
+            # The database runs in WAL mode: a write-ahead log left by a connection of the last
+            # test (a live server's thread) would be replayed into the fresh copy and corrupt
+            # it, so the copy replaces the log too.
+            for log in ("test.db-wal", "test.db-shm"):
+                (workdir / log).unlink(missing_ok=True)
             shutil.copy(template, workdir / "test.db")
         else:
             with db.engine.begin() as conn:
