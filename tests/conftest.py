@@ -6,7 +6,7 @@ SQLite by default; PostgreSQL when ``TEST_DATABASE_URL`` is set (the Makefile ru
 
 import os
 import re
-import shutil
+from contextlib import closing
 from datetime import timedelta
 from decimal import Decimal
 
@@ -84,21 +84,18 @@ def _database(tmp_path_factory):
     template = None
     if not pg_url:
         template = workdir / "template.db"
-        _checkpoint(workdir / "test.db")
-        shutil.copy(workdir / "test.db", template)
+        _sqlite_copy(workdir / "test.db", template)
     yield app, tables, template, workdir
 
 
-def _checkpoint(path) -> None:
-    """Write a WAL-mode SQLite database's log into the file itself, so that a copy of the file
-    alone holds everything."""
+def _sqlite_copy(source, target) -> None:
+    """Make ``target`` hold what ``source`` holds, through SQLite's backup API: the databases
+    run in WAL mode, where copying the file under a connection still open (a live server's
+    thread) would corrupt it or miss what is still in the write-ahead log."""
     import sqlite3
 
-    connection = sqlite3.connect(path)
-    try:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        connection.close()
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
 
 
 @pytest.fixture
@@ -108,12 +105,7 @@ def app(_database):
     with app.app_context():
         if template is not None:
             db.engine.dispose()
-            # The database runs in WAL mode: a write-ahead log left by a connection of the last
-            # test (a live server's thread) would be replayed into the fresh copy and corrupt
-            # it, so the copy replaces the log too.
-            for log in ("test.db-wal", "test.db-shm"):
-                (workdir / log).unlink(missing_ok=True)
-            shutil.copy(template, workdir / "test.db")
+            _sqlite_copy(template, workdir / "test.db")
         else:
             with db.engine.begin() as conn:
                 # The audit trail and young advice refuse TRUNCATE (migration 0009): a reset

@@ -120,6 +120,8 @@ def test_the_trail_keeps_changed_numbers_sealed_and_shows_them_masked(book, logi
         gender=c.gender,
         opened_on=str(c.opened_on),
         mobile="13766668888",
+        evidence_kind="recording",  # a new mobile needs its evidence (Art. 35)
+        evidence_ref="REC-20261204-01",
     )
     assert manager.post_form(f"/clients/{c.id}/edit", data).status_code == 302
     with book.app_context():
@@ -283,7 +285,12 @@ def test_no_plain_number_in_the_database_or_the_log(demo_clients, login_as, capl
         manager.get("/clients/", query_string={"q": c.mobile[-4:]})
         manager.get("/clients/", query_string={"q": c.id_number})
         manager.get(f"/history/clients/{c.id}")
-    edit = new_client_form(mobile="13766668888", home_phone="010-66668888")
+    edit = new_client_form(
+        mobile="13766668888",
+        home_phone="010-66668888",
+        evidence_kind="letter",
+        evidence_ref="书面申请 2026-12-04",
+    )
     assert manager.post_form(f"/clients/{new.id}/edit", edit).status_code == 302
     # A failing statement's error names no value (hide_parameters).
     with demo_clients.app_context(), pytest.raises(DBAPIError) as error:
