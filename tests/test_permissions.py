@@ -52,7 +52,13 @@ ROUTES: dict[str, list[str]] = {
         "POST /prospects/1/follow-ups",
         "/prospects/1/open-account",
     ],
-    "imports.run": ["/imports/", "POST /imports/figures", "POST /imports/figures/confirm"],
+    "imports.run": [
+        "/imports/",
+        "POST /imports/figures",
+        "POST /imports/figures/confirm",
+        "POST /imports/clients",
+        "POST /imports/clients/confirm",
+    ],
     "care.read": ["/care/", "/care/birthdays"],
     "care.write": [
         "POST /care/clients/{own}/retentions",

@@ -1,10 +1,12 @@
-"""Files from the trading system, read and checked (SPEC §2, Step 10): the monthly figures of
-each account, one row per account and month.
+"""Files from the trading system, read and checked (SPEC §2, §8, Step 10): the monthly
+figures of each account, one row per account and month, and the clients' master data, one row
+per client.
 
 A file is CSV (UTF-8 with or without a BOM, or GBK as Chinese Excel writes it) or ``.xlsx``.
 Its first row names the columns; the columns this import needs are found by their names
-(:data:`FIGURE_HEADERS`), in any order, and any others are ignored. Amounts may carry
-thousands separators (``1,234,567.89``). Rows are read one at a time (never the whole file).
+(:data:`FIGURE_HEADERS`, :data:`CLIENT_HEADERS`), in any order, and any others are ignored.
+Amounts may carry thousands separators (``1,234,567.89``). Rows are read one at a time (never
+the whole file).
 
 Every row is checked and every fault reported, with its row number as a spreadsheet shows it
 (the header is row 1), its column, the value and what is wrong, in Chinese: the caller refuses
@@ -22,6 +24,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from portal.domain import idcard
+
 FIGURE_HEADERS = {
     "资金账号": "fund_account",
     "月份": "month",
@@ -32,6 +36,28 @@ FIGURE_HEADERS = {
     "净佣金": "net_commission",
 }
 """The figures file's columns (as the trading system names them) → the monthly figure's field."""
+
+CLIENT_HEADERS = {
+    "资金账号": "fund_account",
+    "客户编号": "client_no",
+    "姓名": "name",
+    "客户类型": "client_type",
+    "证件类型": "id_type",
+    "证件号码": "id_number",
+    "开户日期": "opened_on",
+    "营业部": "branch",
+    "客户经理工号": "manager",
+    "手机号码": "mobile",
+}
+"""The client master-data file's columns → the client's field (营业部 by its name, 客户经理工号
+is the manager's login name)."""
+
+CLIENT_OPTIONAL_HEADERS = {"性别": "gender", "出生日期": "birthday"}
+"""Read when present: needed for a person whose ID is not a resident ID (a resident ID carries
+both, and they must agree with it)."""
+
+CLIENT_TYPES = {"个人": "individual"}
+"""客户类型 as the file writes it → the client's type."""
 
 AMOUNTS = ("avg_assets", "end_assets", "end_stock_value", "traded_amount", "net_commission")
 AMOUNT_LIMIT = Decimal("1e14")
@@ -99,8 +125,9 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         reader = csv.reader(file)
         header = [cell.strip() for cell in next(reader, [])]
         for number, cells in enumerate(reader, start=2):
-            if any(cell.strip() for cell in cells):
-                yield number, dict(zip(header, (cell.strip() for cell in cells), strict=False))
+            texts = [cell.strip() for cell in cells]
+            if any(texts):
+                yield number, _by_header(header, texts)
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
@@ -117,9 +144,14 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         for number, cells in enumerate(values, start=2):
             texts = [_cell_text(cell) for cell in cells]
             if any(texts):
-                yield number, dict(zip(header, texts, strict=False))
+                yield number, _by_header(header, texts)
     finally:
         book.close()
+
+
+def _by_header(header: list[str], texts: list[str]) -> dict[str, str]:
+    """A row's cells by their column's name; a row shorter than the header has empty cells."""
+    return {title: texts[i] if i < len(texts) else "" for i, title in enumerate(header)}
 
 
 def _cell_text(value) -> str:
@@ -138,6 +170,29 @@ def check_headers(found: dict[str, str], wanted: dict[str, str]) -> None:
     missing = [title for title in wanted if title not in found]
     if missing:
         raise FileError(f"缺少列：{'、'.join(missing)}（第1行须为列名）。")
+
+
+def _checked_rows(
+    path: Path, name: str, headers: dict[str, str]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """:func:`rows`, once the header is found to name every column of ``headers``."""
+    header_checked = False
+    for number, row in rows(path, name):
+        if not header_checked:
+            check_headers(row, headers)
+            header_checked = True
+        yield number, row
+    if not header_checked:
+        raise FileError("文件没有数据行。")
+
+
+def _account(number: int, row: dict[str, str], errors: list[RowError]) -> str:
+    account = row["资金账号"]
+    if not account:
+        errors.append(RowError(number, "资金账号", "", "不能为空"))
+    elif not account.isdigit() or len(account) > 20:
+        errors.append(RowError(number, "资金账号", account, "应为数字，至多20位"))
+    return account
 
 
 def parse_month(text: str, latest: date) -> date:
@@ -180,17 +235,9 @@ def figures(path: Path, name: str, today: date, errors: list[RowError]) -> Itera
     """The checked rows of a figures file; each fault is appended to ``errors`` (a row with a
     fault is not yielded). A second row for the same account and month is a fault."""
     seen: dict[tuple[str, date], int] = {}
-    header_checked = False
-    for number, row in rows(path, name):
-        if not header_checked:
-            check_headers(row, FIGURE_HEADERS)
-            header_checked = True
+    for number, row in _checked_rows(path, name, FIGURE_HEADERS):
         before = len(errors)
-        account = row["资金账号"]
-        if not account:
-            errors.append(RowError(number, "资金账号", "", "不能为空"))
-        elif not account.isdigit() or len(account) > 20:
-            errors.append(RowError(number, "资金账号", account, "应为数字，至多20位"))
+        account = _account(number, row, errors)
         try:
             month = parse_month(row["月份"], today)
         except ValueError as error:
@@ -214,5 +261,129 @@ def figures(path: Path, name: str, today: date, errors: list[RowError]) -> Itera
             continue
         seen[key] = number
         yield Figure(number, account, month, values)
-    if not header_checked:
-        raise FileError("文件没有数据行。")
+
+
+_DATE = re.compile(
+    r"(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})日?(?: 00:00:00)?|(\d{4})(\d{2})(\d{2})"
+)
+_CLIENT_NO = re.compile(r"[0-9A-Za-z]{1,20}")
+_OTHER_ID = re.compile(r"[0-9A-Z()（）-]{4,30}")
+ID_TYPE_CODES = {label: code for code, label in idcard.ID_TYPES} | {
+    code: code for code, _ in idcard.ID_TYPES
+}
+"""证件类型 as a file may write it (the label, or the portal's own code) → the code."""
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    """One checked row of the client master-data file: the client's own fields (normalised:
+    for a resident ID, birthday and gender as the number says), and the names of its branch
+    and manager, which the caller resolves."""
+
+    row: int
+    values: dict
+    branch: str
+    manager: str
+
+
+def parse_date(text: str, latest: date) -> date:
+    """A date as ``YYYY-MM-DD`` (also ``YYYY/MM/DD``, ``YYYY年M月D日``, ``YYYYMMDD``), not after
+    ``latest``; ValueError in Chinese otherwise."""
+    match = _DATE.fullmatch(text)
+    if not match:
+        raise ValueError("日期应为 YYYY-MM-DD 格式")
+    year, month, day = (
+        int(part) for part in (match.groups()[:3] if match[1] else match.groups()[3:])
+    )
+    try:
+        result = date(year, month, day)
+    except ValueError:
+        raise ValueError("日期无效") from None
+    if result.year < 1900:
+        raise ValueError("日期无效")
+    if result > latest:
+        raise ValueError("日期晚于今天")
+    return result
+
+
+def clients(path: Path, name: str, today: date, errors: list[RowError]) -> Iterator[ClientRow]:
+    """The checked rows of a client master-data file; each fault is appended to ``errors``. A
+    row with a fault is yielded too, so that the caller's own checks of it (against the
+    portal's data) are reported with the rest. A second row for the same 客户编号 or 资金账号
+    is a fault."""
+    first_row: dict[str, dict[str, int]] = {"客户编号": {}, "资金账号": {}}
+    for number, row in _checked_rows(path, name, CLIENT_HEADERS):
+        faults: list[tuple[str, str]] = []
+        values = {"fund_account": _account(number, row, errors)}
+        values["client_no"] = row["客户编号"]
+        if not _CLIENT_NO.fullmatch(values["client_no"]):
+            faults.append(
+                ("客户编号", "不能为空" if not row["客户编号"] else "应为字母或数字，至多20位")
+            )
+        values["name"] = row["姓名"]
+        if not values["name"]:
+            faults.append(("姓名", "不能为空"))
+        elif len(values["name"]) > 40:
+            faults.append(("姓名", "至多40个字"))
+        values["client_type"] = CLIENT_TYPES.get(row["客户类型"] or "个人")
+        if values["client_type"] is None:
+            faults.append(("客户类型", f"应为{'或'.join(f'“{t}”' for t in CLIENT_TYPES)}"))
+        else:
+            values |= _identity(row, today, faults)
+        try:
+            values["opened_on"] = parse_date(row["开户日期"], today)
+        except ValueError as error:
+            faults.append(("开户日期", str(error)))
+        values["mobile"] = row["手机号码"]
+        if values["mobile"] and not idcard.is_mobile(values["mobile"]):
+            faults.append(("手机号码", "应为以1开头的11位数字"))
+        for column in ("营业部", "客户经理工号"):
+            if not row[column]:
+                faults.append((column, "不能为空"))
+        for column, seen in first_row.items():
+            if row[column] and row[column] in seen:
+                faults.append((column, f"与第{seen[row[column]]}行重复（同一{column}）"))
+            elif row[column]:
+                seen[row[column]] = number
+        errors.extend(
+            RowError(number, column, row.get(column, ""), message) for column, message in faults
+        )
+        yield ClientRow(number, values, row["营业部"], row["客户经理工号"])
+
+
+def _identity(row: dict[str, str], today: date, faults: list[tuple[str, str]]) -> dict:
+    """A person's 证件类型, 证件号码, 性别 and 出生日期, checked together (SPEC §8): a resident
+    ID's number is checked by its digit and gives birthday and gender; another document needs
+    the gender given."""
+    values = {"id_type": ID_TYPE_CODES.get(row["证件类型"] or "居民身份证")}
+    if values["id_type"] is None:
+        faults.append(("证件类型", "未知的证件类型"))
+    gender, birthday = row.get("性别", ""), row.get("出生日期", "")
+    values["gender"] = gender
+    if gender not in ("", "男", "女"):
+        faults.append(("性别", "应为“男”或“女”"))
+    try:
+        values["birthday"] = parse_date(birthday, today) if birthday else None
+    except ValueError as error:
+        faults.append(("出生日期", str(error)))
+    number = row["证件号码"].upper()
+    values["id_number"] = number
+    if not number:
+        faults.append(("证件号码", "不能为空"))
+    elif values["id_type"] == "resident":
+        try:
+            parsed = idcard.parse_resident_id(number, today=today)
+        except ValueError as error:
+            faults.append(("证件号码", str(error)))
+        else:
+            if gender and gender != parsed.gender:
+                faults.append(("性别", f"与身份证号码不符（号码显示为{parsed.gender}）"))
+            if values.get("birthday") and values["birthday"] != parsed.birthday:
+                faults.append(("出生日期", "与身份证号码中的出生日期不符"))
+            values |= {"id_number": parsed.number, "gender": parsed.gender}
+            values["birthday"] = parsed.birthday
+    elif not _OTHER_ID.fullmatch(number):
+        faults.append(("证件号码", "应为4到30位字母或数字"))
+    if values["id_type"] not in (None, "resident") and not gender:
+        faults.append(("性别", "非居民身份证的客户须填写性别"))
+    return values

@@ -37,6 +37,7 @@ from portal.models.encrypted import Encrypted, keyring
 SECRET = "******"
 
 _cli_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("cli_actor", default=None)
+_cause: contextvars.ContextVar[str | None] = contextvars.ContextVar("cause", default=None)
 
 
 class AuditLog(db.Model):
@@ -74,14 +75,26 @@ def acting_as(name: str):
         _cli_actor.reset(token)
 
 
+@contextmanager
+def caused_by(request_id: str):
+    """Name the cause of the changes made inside (an import: ``import-<id>``) in place of the
+    request's id, so that the trail rows of every record it changed point to it."""
+    token = _cause.set(request_id)
+    try:
+        yield
+    finally:
+        _cause.reset(token)
+
+
 def current_actor() -> tuple[int | None, str, str | None]:
     """(user id, actor name, request id) of whoever is making the change now."""
+    cause = _cause.get()
     if has_request_context():
-        request_id = g.get("request_id")
+        request_id = cause or g.get("request_id")
         if current_user and current_user.is_authenticated:
             return current_user.id, current_user.username, request_id
         return None, "anonymous", request_id
-    return None, _cli_actor.get() or "system", None
+    return None, _cli_actor.get() or "system", cause
 
 
 def _text(value) -> str | None:

@@ -16,6 +16,11 @@ from portal.models.encrypted import Encrypted
 from portal.models.org import User
 
 EVIDENCE_KINDS = {"recording": "电话录音编号", "letter": "书面申请", "other": "其他"}
+"""The evidence a user may give."""
+IMPORT_EVIDENCE = "import"
+"""The evidence of a change the trading system's client file made (an import, which names the
+file): the change was made and evidenced there."""
+KIND_LABELS = EVIDENCE_KINDS | {IMPORT_EVIDENCE: "数据导入"}
 
 
 class ContactChange(Audited, db.Model):
@@ -25,7 +30,9 @@ class ContactChange(Audited, db.Model):
     __audit_label__ = "联系方式变更"
     __audit_parent__ = ("clients", "client_id")
     __table_args__ = (
-        CheckConstraint("evidence_kind IN ('recording', 'letter', 'other')", name="kind_known"),
+        CheckConstraint(
+            "evidence_kind IN ('recording', 'letter', 'other', 'import')", name="kind_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,18 +48,21 @@ class ContactChange(Audited, db.Model):
     old_email: Mapped[str | None] = mapped_column(Encrypted(), info={"label": "原电子邮箱"})
     new_email: Mapped[str | None] = mapped_column(Encrypted(), info={"label": "新电子邮箱"})
     evidence_kind: Mapped[str] = mapped_column(
-        String(10), info={"label": "证据类型", "choices": EVIDENCE_KINDS}
+        String(10), info={"label": "证据类型", "choices": KIND_LABELS}
     )
     evidence_ref: Mapped[str] = mapped_column(String(200), info={"label": "证据说明"})
-    changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info={"label": "变更人"})
+    # NULL: an import from the command line (the trail names its actor).
+    changed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), info={"label": "变更人"}
+    )
     changed_at: Mapped[datetime] = mapped_column(default=utcnow, info={"label": "变更时间"})
 
     client: Mapped[Client] = relationship()
-    changed_by: Mapped[User] = relationship()
+    changed_by: Mapped[User | None] = relationship()
 
     @property
     def evidence_label(self) -> str:
-        return EVIDENCE_KINDS.get(self.evidence_kind, self.evidence_kind)
+        return KIND_LABELS.get(self.evidence_kind, self.evidence_kind)
 
     @property
     def mobile_changed(self) -> bool:

@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.models.base import BigId
 from portal.models.org import Branch, User
 
-IMPORT_KINDS = {"figures": "月度数据"}
+IMPORT_KINDS = {"figures": "月度数据", "clients": "客户资料"}
 IMPORT_RESULTS = {"imported": "已导入", "unchanged": "无变化", "refused": "已拒绝"}
 
 

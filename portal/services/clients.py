@@ -94,7 +94,7 @@ def create_client(data: dict, user: User, related: list[dict] | None = None) -> 
     if related is not None:
         _set_related_persons(client, related)
     db.session.flush()
-    _record_assignment(client, client.opened_on, user)
+    record_assignment(client, client.opened_on, user)
     if data.get("figures"):
         for row in data["figures"]:
             _upsert_figure(client, row)
@@ -149,7 +149,7 @@ def reassign(client: Client, manager: User | int, user: User) -> User:
     _check_manager(manager, client.branch_id)
     if client.manager_id != manager.id:
         client.manager_id = manager.id
-        _record_assignment(client, china_today(), user)
+        record_assignment(client, china_today(), user)
     return manager
 
 
@@ -274,11 +274,15 @@ def _set_related_persons(client: Client, rows: list[dict]) -> list[RelatedPerson
     return list(client.related_persons)
 
 
-def _record_assignment(client: Client, since: date, user: User) -> None:
-    """Since when the client's manager serves it (the 新增客户 of 附件5)."""
+def record_assignment(client: Client, since: date, user: User | None) -> None:
+    """Since when the client's manager serves it (the 新增客户 of 附件5); ``user`` None: an
+    import from the command line."""
     db.session.add(
         ClientAssignment(
-            client_id=client.id, manager_id=client.manager_id, since=since, recorded_by_id=user.id
+            client_id=client.id,
+            manager_id=client.manager_id,
+            since=since,
+            recorded_by_id=user.id if user is not None else None,
         )
     )
 

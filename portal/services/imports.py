@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
@@ -38,7 +38,7 @@ from portal.domain import imports as rules
 from portal.domain.beijing import china_today
 from portal.extensions import db
 from portal.models import ClassChange, Client, DataImport, MonthlyFigure, User
-from portal.models.audit import bulk_insert, current_actor, write_trail
+from portal.models.audit import bulk_insert, caused_by, current_actor, write_trail
 from portal.services import classification, scope
 from portal.services.records import use_case
 
@@ -76,6 +76,8 @@ class Outcome:
     changed: int = 0
     unchanged: int = 0
     class_moves: list[tuple[str | None, str | None, int]] = field(default_factory=list)
+    field_changes: list[tuple[str, int]] = field(default_factory=list)
+    """(field's label, rows changing it), most changed first: of a client master-data file."""
     errors: list[rules.RowError] = field(default_factory=list)
     error_total: int = 0
     file_error: str = ""
@@ -102,35 +104,59 @@ def import_figures(path: Path, name: str, user: User | None, *, dry_run: bool = 
     """Import the figures file at ``path`` (uploaded as ``name``) for ``user`` — the clients in
     their scope; every client for ``None`` (the command line). A preview (``dry_run``) changes
     nothing and records nothing."""
+    return run(FIGURES, path, name, user, dry_run)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What one kind of file is read and applied with: ``prepare(user)`` the lookups both
+    passes need; ``check(path, name, lookups, outcome)`` reads every row once, collects every
+    fault in the outcome and returns the number of rows; ``apply(path, name, user, lookups,
+    outcome, trail_id)`` applies the (checked) file and returns the ids of the clients whose
+    figures or branch it changed (their classes are then recomputed). The figures are
+    :data:`FIGURES`; the clients' master data ``services.client_import.CLIENTS``."""
+
+    name: str
+    prepare: Callable
+    check: Callable
+    apply: Callable
+
+
+def run(kind: Kind, path: Path, name: str, user: User | None, dry_run: bool) -> Outcome:
+    """Import a file of ``kind``: all of it or, with any fault, nothing (the outcome lists the
+    faults); a preview (``dry_run``) does it all and rolls back, and is not recorded."""
     outcome = Outcome(file_name=name, sha256=sha256_of(path))
-    accounts = _accounts(user)
+    lookups = kind.prepare(user)
     try:
-        outcome.rows = _check(path, name, accounts, outcome)
+        outcome.rows = kind.check(path, name, lookups, outcome)
     except rules.FileError as error:
         outcome.file_error = str(error)
     if outcome.refused:
         if not dry_run:
-            _record_refused(outcome, user)
+            _record_refused(kind, outcome, user)
         return outcome
     if dry_run:
         try:
-            _apply_file(path, name, user, accounts, outcome, trail_id=None)
+            _apply_file(kind, path, name, user, lookups, outcome, trail_id=None)
         finally:
             db.session.rollback()
         return outcome
-    _import(path, name, user, accounts, outcome)
+    _import(kind, path, name, user, lookups, outcome)
     return outcome
 
 
 @use_case
-def _record_refused(outcome: Outcome, user: User | None) -> None:
-    _record(outcome, user, "refused")
+def _record_refused(kind: Kind, outcome: Outcome, user: User | None) -> None:
+    _record(kind, outcome, user, "refused")
 
 
 @use_case
-def _import(path: Path, name: str, user: User | None, accounts: dict, outcome: Outcome) -> None:
-    record = _record(outcome, user, "imported")
-    _apply_file(path, name, user, accounts, outcome, trail_id=record.trail_id)
+def _import(
+    kind: Kind, path: Path, name: str, user: User | None, lookups, outcome: Outcome
+) -> None:
+    record = _record(kind, outcome, user, "imported")
+    with caused_by(record.trail_id):
+        _apply_file(kind, path, name, user, lookups, outcome, trail_id=record.trail_id)
     record.new, record.changed, record.unchanged = outcome.new, outcome.changed, outcome.unchanged
     record.class_changes = outcome.class_changes
     if not (outcome.new or outcome.changed):
@@ -138,15 +164,13 @@ def _import(path: Path, name: str, user: User | None, accounts: dict, outcome: O
 
 
 def _apply_file(
-    path: Path, name: str, user: User | None, accounts: dict, outcome: Outcome, trail_id
+    kind: Kind, path: Path, name: str, user: User | None, lookups, outcome: Outcome, trail_id
 ) -> None:
-    """Apply the (checked) file a chunk at a time, then recompute the figures and classes of
-    the clients it changed, noting the class movements in ``outcome``."""
-    touched: set[int] = set()
-    for chunk in _batches(rules.figures(path, name, china_today(), []), CHUNK):
-        _apply(chunk, accounts, outcome, touched, trail_id)
+    """Apply the (checked) file, then recompute the figures and classes of the clients it
+    changed, noting the class movements in ``outcome``."""
+    last_change = db.session.scalar(select(func.max(ClassChange.id))) or 0
+    touched = kind.apply(path, name, user, lookups, outcome, trail_id)
     if touched:
-        last_change = db.session.scalar(select(func.max(ClassChange.id))) or 0
         clients = db.session.scalar(select(func.count(Client.id)))
         ids = None if len(touched) > clients * WHOLE_BOOK_SHARE else touched
         if outcome.new > ANALYZE_AFTER and db.session.get_bind().dialect.name == "postgresql":
@@ -158,6 +182,15 @@ def _apply_file(
         outcome.class_moves = _moves_since(last_change)
 
 
+def _apply_figures(
+    path: Path, name: str, user: User | None, accounts: dict, outcome: Outcome, trail_id
+) -> set[int]:
+    touched: set[int] = set()
+    for chunk in _batches(rules.figures(path, name, china_today(), []), CHUNK):
+        _apply(chunk, accounts, outcome, touched, trail_id)
+    return touched
+
+
 def _accounts(user: User | None) -> dict[str, int]:
     """Fund account → client id of the clients the importer may change."""
     query = select(Client.fund_account, Client.id)
@@ -166,24 +199,22 @@ def _accounts(user: User | None) -> dict[str, int]:
     return {account: client_id for account, client_id in db.session.execute(query)}
 
 
-def _check(path: Path, name: str, accounts: dict, outcome: Outcome) -> int:
+def _check_figures(path: Path, name: str, accounts: dict, outcome: Outcome) -> int:
     """Read every row once, collecting every fault in ``outcome``; the number of rows."""
     errors: list[rules.RowError] = []
     count = 0
     for figure in rules.figures(path, name, china_today(), errors):
         count += 1
         if figure.fund_account not in accounts:
-            errors.append(
-                rules.RowError(
-                    figure.row,
-                    "资金账号",
-                    figure.fund_account,
-                    "没有这个资金账号的客户（或不在您的权限范围内）",
-                )
-            )
+            errors.append(rules.RowError(figure.row, "资金账号", figure.fund_account, NOT_YOURS))
+    return count + report_errors(errors, outcome)
+
+
+def report_errors(errors: list[rules.RowError], outcome: Outcome) -> int:
+    """Put ``errors`` (by row) in ``outcome``; the number of rows they are in."""
     outcome.error_total = len(errors)
     outcome.errors = sorted(errors, key=lambda e: e.row)[:REPORTED_ERRORS]
-    return count + len({e.row for e in errors})
+    return len({e.row for e in errors})
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:
@@ -278,13 +309,13 @@ def _moves_since(last_change: int) -> list[tuple[str | None, str | None, int]]:
     return sorted(((a, b, n) for a, b, n in rows), key=lambda m: -m[2])
 
 
-def _record(outcome: Outcome, user: User | None, result: str) -> DataImport:
+def _record(kind: Kind, outcome: Outcome, user: User | None, result: str) -> DataImport:
     user_id, actor, _ = current_actor()
     record = DataImport(
         user_id=user.id if user is not None else user_id,
         actor=user.username if user is not None else actor,
         branch_id=user.branch_id if user is not None else None,
-        kind="figures",
+        kind=kind.name,
         file_name=outcome.file_name[:200],
         sha256=outcome.sha256,
         rows=outcome.rows,
@@ -295,6 +326,9 @@ def _record(outcome: Outcome, user: User | None, result: str) -> DataImport:
     db.session.flush()
     outcome.record = record
     return record
+
+
+FIGURES = Kind("figures", _accounts, _check_figures, _apply_figures)
 
 
 def _upload_dir(user: User) -> Path:

@@ -1,41 +1,50 @@
 """Importing the trading system's files from the web: upload, preview (what would change, or
-every bad row), then import the previewed file (``services.imports``)."""
+every bad row), then import the previewed file (``services.imports``; the clients' master data
+``services.client_import``)."""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.blueprints.imports import bp
 from portal.blueprints.imports.forms import ConfirmForm, UploadForm
-from portal.services import imports
+from portal.services import client_import, imports
 from portal.services.permissions import requires
-from portal.templating import render_form
+
+IMPORTERS = {"figures": imports.import_figures, "clients": client_import.import_clients}
+"""Each kind of file (the URL's part) → what imports it."""
+KIND = "<any(figures, clients):kind>"
+
+
+def _index(forms: dict[str, UploadForm], status: int = 200):
+    return render_template(
+        "imports/index.html", forms=forms, records=imports.recent(current_user)
+    ), status
 
 
 @bp.get("/")
 @requires("imports.run")
 def index():
-    return render_template(
-        "imports/index.html", form=UploadForm(formdata=None), records=imports.recent(current_user)
-    )
+    return _index({kind: UploadForm(formdata=None) for kind in IMPORTERS})
 
 
-@bp.post("/figures")
+@bp.post(f"/{KIND}")
 @requires("imports.run")
-def preview():
+def preview(kind: str):
     form = UploadForm()
     if not form.validate_on_submit():
-        return render_form("imports/index.html", form, records=imports.recent(current_user))
+        others = {other: UploadForm(formdata=None) for other in IMPORTERS}
+        return _index(others | {kind: form}, 422)
     upload = form.file.data
     path = imports.keep_upload(upload.stream, upload.filename, current_user)
-    outcome = imports.import_figures(path, upload.filename, current_user, dry_run=True)
+    outcome = IMPORTERS[kind](path, upload.filename, current_user, dry_run=True)
     confirm = ConfirmForm(formdata=None, token=path.name, file_name=upload.filename)
     status = 422 if outcome.refused else 200
-    return render_template("imports/preview.html", outcome=outcome, form=confirm), status
+    return render_template("imports/preview.html", outcome=outcome, form=confirm, kind=kind), status
 
 
-@bp.post("/figures/confirm")
+@bp.post(f"/{KIND}/confirm")
 @requires("imports.run")
-def confirm():
+def confirm(kind: str):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
@@ -43,10 +52,10 @@ def confirm():
     if path is None:
         flash("预览的文件已失效，请重新上传。", "error")
         return redirect(url_for("imports.index"))
-    outcome = imports.import_figures(path, form.file_name.data[:200], current_user)
+    outcome = IMPORTERS[kind](path, form.file_name.data[:200], current_user)
     path.unlink(missing_ok=True)
     if outcome.refused:  # the data changed since the preview (e.g. a client moved away)
-        return render_template("imports/preview.html", outcome=outcome, form=None), 422
+        return render_template("imports/preview.html", outcome=outcome, form=None, kind=kind), 422
     flash(
         f"已导入 {outcome.file_name}：新增 {outcome.new} 行，变更 {outcome.changed} 行，"
         f"未变 {outcome.unchanged} 行；分类变化 {outcome.class_changes} 户。",
