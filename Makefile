@@ -35,6 +35,8 @@ run: debs-run $(VENV)/.run-installed
 	@echo "  mgr1 mgr2 客户经理（第一营业部）"
 	@echo "  mgr3      客户经理（第二营业部）"
 	@echo "  counter1  柜面人员（第一营业部）"
+	@echo "  ops1      运营总监（第一营业部）"
+	@echo "  cs1       客服总监（第一营业部）"
 	@echo ""
 	@# The background-job worker (batch exports) runs beside the web server and stops with it.
 	$(FLASK) worker & worker=$$!; \

@@ -79,6 +79,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("季度考核报告", "quarterly.index", "quarterly.read", group=REPORTS),
     NavItem("分类标准", "classification.thresholds", "thresholds.manage", group=ADMIN),
     NavItem("数据导入", "imports.index", "imports.run", group=ADMIN),
+    NavItem("风险问卷版本", "risk.questionnaires", "questionnaire.load", group=ADMIN),
     NavItem("节假日安排", "holidays.index", "holidays.manage", group=ADMIN),
     NavItem("短信模板", "sms.templates", "sms.templates", group=ADMIN),
     NavItem("本部人员", "admin.users", "users.read", frozenset({"branch_head"}), ADMIN),

@@ -123,7 +123,7 @@ def test_a_bad_row_in_the_middle_refuses_the_whole_file_and_names_each_fault(boo
         assert faults == {
             (3, "资金账号"): "应为数字，至多20位",
             (3, "姓名"): "不能为空",
-            (3, "客户类型"): "应为“个人”",
+            (3, "客户类型"): "应为“个人”或“机构”",
             (3, "开户日期"): "日期无效",
             (3, "手机号码"): "应为以1开头的11位数字",
             (3, "营业部"): "没有这个营业部（或不在您的权限范围内）",
@@ -282,3 +282,32 @@ def test_a_bad_file_from_the_web_shows_every_fault(book, login_as, tmp_path):
     html = response.get_data(as_text=True)
     assert "<td>mgr3</td><td>没有这个工号的在岗客户经理（或不在您的权限范围内）</td>" in html
     assert "确认导入" not in html
+
+
+def test_an_institution_is_imported_with_its_agent(book, tmp_path):
+    header = HEADER + ",经办人姓名,经办人证件类型,经办人证件号码,经办人手机号码"
+    row = (
+        "880010,IMP0010,上海远景投资有限公司,机构,统一社会信用代码,91350100M000100Y43,2026-11-05,"
+        f"第一营业部,mgr1,,陈经办,居民身份证,{ID_1},13811112222"
+    )
+    bad = row.replace("91350100M000100Y43", "91350100M000100Y44").replace("陈经办", "")
+    with book.app_context():
+        outcome = client_import.import_clients(write(tmp_path, [bad], header=header), "c.csv", None)
+        assert [(e.column, e.message) for e in outcome.errors] == [
+            ("证件号码", "统一社会信用代码校验位错误"),
+            ("经办人姓名", "机构客户须填写经办人姓名"),
+        ]
+        outcome = client_import.import_clients(write(tmp_path, [row], header=header), "c.csv", None)
+        assert not outcome.refused, outcome.errors
+        firm = named("上海远景投资有限公司")
+        assert (firm.client_type, firm.id_type, firm.id_number) == (
+            "institution",
+            "uscc",
+            "91350100M000100Y43",
+        )
+        assert (firm.gender, firm.birthday) == ("", None)
+        assert (firm.agent_name, firm.agent_id_number, firm.agent_phone) == (
+            "陈经办",
+            ID_1,
+            "13811112222",
+        )

@@ -71,6 +71,8 @@ ROUTES: dict[str, list[str]] = {
     "risk.disclosure": ["POST /clients/{own}/disclosures"],
     "risk.pending": ["/risk/pending"],
     "risk.daily_report": ["/risk/daily", "/risk/daily.pdf"],
+    "risk.daily_deliver": ["POST /risk/daily/deliver"],
+    "risk.daily_ack": ["POST /risk/daily/1/acknowledge"],
     "risk.levels": ["/risk/levels", "/risk/levels.pdf", "/risk/levels.xlsx"],
     "risk.fund_export": ["/risk/fund-platform.csv"],
     "work.read": [
@@ -160,8 +162,11 @@ ROUTES: dict[str, list[str]] = {
         "POST /archive/exports/no-such-job/retry",
         "/classification/overview",
     ],
-    "thresholds.manage": ["/classification/thresholds"],
-    "thresholds.set": ["POST /classification/thresholds/{proposal}/decision"],
+    "thresholds.manage": ["/classification/thresholds", "POST /classification/bands"],
+    "thresholds.set": [
+        "POST /classification/thresholds/{proposal}/decision",
+        "POST /classification/bands/1/decision",
+    ],
     "users.read": [
         "/users/",
         "/users/{mgr2}",

@@ -19,6 +19,7 @@ from portal.demo.care import seed_care
 from portal.demo.events import seed_events
 from portal.demo.holidays import seed_holidays
 from portal.demo.inquiries import seed_inquiries
+from portal.demo.institutions import seed_institutions
 from portal.demo.prospects import seed_prospects
 from portal.demo.quarterly import seed_quarterly
 from portal.demo.sms import seed_sms
@@ -39,7 +40,7 @@ from portal.models import (
     User,
 )
 from portal.models.client import FIN_FIELDS, MEETING_PLACES, PREFERENCE_ORDER
-from portal.services import classification, clients, risk
+from portal.services import classification, clients, risk, risk_daily
 from portal.services.records import use_case
 
 DEMO_PASSWORD = "demo1234"
@@ -57,7 +58,11 @@ USERS = [
     ("mgr2", "陈静", "manager", 0, "13800000004"),
     ("mgr3", "赵磊", "manager", 1, "13800000005"),
     ("counter1", "刘芳", "counter", 0, "13800000006"),
+    ("ops1", "孙立新", "branch_head", 0, "13800000007"),
+    ("cs1", "吴晓梅", "branch_head", 0, "13800000008"),
 ]
+POSITIONS = {"head1": "general", "ops1": "operations", "cs1": "service"}
+"""The posts of 第一营业部's management: the daily risk report goes to 运营总监 and 客服总监."""
 
 CLIENTS_PER_MANAGER = {"mgr1": 120, "mgr2": 100, "mgr3": 80}
 MONTHS = 24
@@ -85,6 +90,8 @@ def seed_demo() -> list[str]:
     seed_prospects()
     seed_sms()
     seed_holidays()
+    seed_institutions()
+    seed_daily_report()
     return created
 
 
@@ -112,7 +119,14 @@ def seed_organisation() -> list[str]:
         if db.session.scalar(select(User.id).where(User.username == username)):
             continue
         branch = branches[branch_index] if branch_index is not None else None
-        user = User(username=username, display_name=name, role=role, phone=phone, branch=branch)
+        user = User(
+            username=username,
+            display_name=name,
+            role=role,
+            phone=phone,
+            branch=branch,
+            position=POSITIONS.get(username, ""),
+        )
         user.password_hash = _demo_password_hash()
         db.session.add(user)
         created.append(username)
@@ -415,7 +429,7 @@ def seed_risk() -> int:
             )
             latest[client.id] = result, taken_at
         if latest.get(client.id, (None,))[0] and latest[client.id][0].level == "高":
-            for kind in rng.sample(list(suitability.DISCLOSURE_TYPES), rng.choice((0, 1, 2))):
+            for kind in rng.sample(ART_49_DISCLOSURES, rng.choice((0, 1, 2))):
                 disclosures.append(
                     {
                         "client_id": client.id,
@@ -433,6 +447,10 @@ def seed_risk() -> int:
             client.risk_level, client.risk_score = result.level, result.total
             client.risk_assessed_at, client.risk_version = taken_at, version.version
     return len(rows) + _seed_new_accounts(rng, definition)
+
+
+ART_49_DISCLOSURES = [k for k in suitability.DISCLOSURE_TYPES if k != suitability.AT_OPENING]
+"""Those of the high-risk products (Art. 49), signed by some of the clients assessed 高."""
 
 
 def _random_answers(rng: random.Random, definition: questionnaire.Definition) -> dict:
@@ -474,3 +492,11 @@ def _seed_new_accounts(rng: random.Random, definition: questionnaire.Definition)
         )
         risk.record_assessment(client, _random_answers(rng, definition), counter)
     return len(NEW_ACCOUNTS)
+
+
+def seed_daily_report() -> None:
+    """The counter delivers today's new-account risk report of 第一营业部 to its 运营总监 and
+    客服总监 (Art. 8.4), once the demo's accounts are all opened."""
+    counter = db.session.scalar(select(User).where(User.username == "counter1"))
+    if counter is not None:
+        risk_daily.deliver(counter.branch, china_today(), counter)

@@ -8,6 +8,7 @@ float.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
 from typing import NamedTuple
 
 DEFAULT_THRESHOLD = Decimal("3")
@@ -70,15 +71,65 @@ def _money(value: Decimal | int, name: str) -> Decimal:
     return result
 
 
+DEFAULT_FLOORS: tuple[Decimal, ...] = ASSET_BAND_FLOORS[1:]
+"""The five adjustable lower bounds, ascending (1万, 10万, 50万, 100万, 500万); the lowest
+band always starts at 0."""
+
+FLOOR_LIMIT = Decimal("1e12")
+
+
+def wan_label(amount: Decimal) -> str:
+    """An amount in yuan as the policy's table writes it: ``15000`` → ``1.5万``."""
+    return f"{(amount / 10000).normalize():f}万"
+
+
+def check_floors(floors) -> tuple[Decimal, ...]:
+    """A branch's own asset bands (Art. 3, 12): five lower bounds in yuan, each above the one
+    before; ValueError in Chinese otherwise."""
+    values = tuple(floors)
+    if len(values) != len(DEFAULT_FLOORS):
+        raise ValueError(f"资产分档须有{len(DEFAULT_FLOORS)}个下限")
+    checked = []
+    for value in values:
+        amount = _money(value, "floor")
+        if amount <= 0 or amount >= FLOOR_LIMIT or amount != amount.quantize(Decimal("0.01")):
+            raise ValueError("各档下限须为正数（元，最多两位小数）")
+        checked.append(amount.quantize(Decimal("0.01")))
+    if any(low >= high for low, high in pairwise(checked)):
+        raise ValueError("各档下限须从低到高逐档递增")
+    return tuple(checked)
+
+
+def bands_from_floors(floors) -> tuple[Band, ...]:
+    """:data:`BANDS` with its five lower bounds set to ``floors`` (ascending, in yuan): the
+    same classes, band by band, with labels that say the new bounds."""
+    floors = check_floors(floors)
+    bounds = sorted(floors, reverse=True)
+    bands = []
+    for index, band in enumerate(BANDS[:-1]):
+        floor = bounds[index]
+        label = (
+            f"{wan_label(floor)}以上"
+            if index == 0
+            else f"{wan_label(floor)}-{wan_label(bounds[index - 1])}"
+        )
+        bands.append(Band(floor, label, band.low, band.high))
+    lowest = BANDS[-1]
+    bands.append(Band(Decimal(0), f"{wan_label(bounds[-1])}以下", lowest.low, lowest.high))
+    return tuple(bands)
+
+
 def classify(
     assets: Decimal | int,
     turnover: Decimal | int,
     threshold: Decimal | int = DEFAULT_THRESHOLD,
+    bands: tuple[Band, ...] = BANDS,
 ) -> str:
-    """Return the client class (A+ … G) for total ``assets`` (yuan) and ``turnover`` rate."""
+    """Return the client class (A+ … G) for total ``assets`` (yuan) and ``turnover`` rate,
+    under ``bands`` (the policy's, or a branch's own approved ones: :func:`bands_from_floors`)."""
     assets = _money(assets, "assets")
     high = _money(turnover, "turnover") >= _money(threshold, "threshold")
-    for band in BANDS:
+    for band in bands:
         if assets >= band.floor:
             return band.high if high else band.low
     return "G"

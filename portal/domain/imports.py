@@ -24,7 +24,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from portal.domain import idcard
+from portal.domain import idcard, identity
 
 FIGURE_HEADERS = {
     "资金账号": "fund_account",
@@ -52,12 +52,19 @@ CLIENT_HEADERS = {
 """The client master-data file's columns → the client's field (营业部 by its name, 客户经理工号
 is the manager's login name)."""
 
-CLIENT_OPTIONAL_HEADERS = {"性别": "gender", "出生日期": "birthday"}
-"""Read when present: needed for a person whose ID is not a resident ID (a resident ID carries
-both, and they must agree with it)."""
+CLIENT_OPTIONAL_HEADERS = {
+    "性别": "gender",
+    "出生日期": "birthday",
+    "经办人姓名": "agent_name",
+    "经办人证件类型": "agent_id_type",
+    "经办人证件号码": "agent_id_number",
+    "经办人手机号码": "agent_phone",
+}
+"""Read when present: 性别 (and 出生日期) of a person whose ID is not a resident ID (a resident
+ID carries both, and they must agree with it); the 经办人 of an institution."""
 
-CLIENT_TYPES = {"个人": "individual"}
-"""客户类型 as the file writes it → the client's type."""
+CLIENT_TYPES = {label: code for code, label in identity.CLIENT_TYPES.items()}
+"""客户类型 as the file writes it (个人, 机构) → the client's type."""
 
 AMOUNTS = ("avg_assets", "end_assets", "end_stock_value", "traded_amount", "net_commission")
 AMOUNT_LIMIT = Decimal("1e14")
@@ -268,8 +275,8 @@ _DATE = re.compile(
 )
 _CLIENT_NO = re.compile(r"[0-9A-Za-z]{1,20}")
 _OTHER_ID = re.compile(r"[0-9A-Z()（）-]{4,30}")
-ID_TYPE_CODES = {label: code for code, label in idcard.ID_TYPES} | {
-    code: code for code, _ in idcard.ID_TYPES
+ID_TYPE_CODES = {label: code for code, label in identity.ALL_ID_TYPES.items()} | {
+    code: code for code in identity.ALL_ID_TYPES
 }
 """证件类型 as a file may write it (the label, or the portal's own code) → the code."""
 
@@ -351,39 +358,36 @@ def clients(path: Path, name: str, today: date, errors: list[RowError]) -> Itera
         yield ClientRow(number, values, row["营业部"], row["客户经理工号"])
 
 
+COLUMNS = {field: title for title, field in (CLIENT_HEADERS | CLIENT_OPTIONAL_HEADERS).items()}
+"""A client's field → the column it is read from."""
+
+
 def _identity(row: dict[str, str], today: date, faults: list[tuple[str, str]]) -> dict:
-    """A person's 证件类型, 证件号码, 性别 and 出生日期, checked together (SPEC §8): a resident
-    ID's number is checked by its digit and gives birthday and gender; another document needs
-    the gender given."""
-    values = {"id_type": ID_TYPE_CODES.get(row["证件类型"] or "居民身份证")}
-    if values["id_type"] is None:
-        faults.append(("证件类型", "未知的证件类型"))
-    gender, birthday = row.get("性别", ""), row.get("出生日期", "")
-    values["gender"] = gender
-    if gender not in ("", "男", "女"):
-        faults.append(("性别", "应为“男”或“女”"))
+    """The identity columns of a person or an institution, checked together
+    (:func:`portal.domain.identity.check`); a document type is read by its label or code."""
+    values = {"client_type": CLIENT_TYPES[row["客户类型"] or "个人"]}
+    for field in ("id_type", "agent_id_type"):
+        text = row.get(COLUMNS[field], "")
+        values[field] = ID_TYPE_CODES.get(text, text)
+        if text and text not in ID_TYPE_CODES:
+            faults.append((COLUMNS[field], "未知的证件类型"))
+            return values
+    values |= {
+        field: row.get(COLUMNS[field], "")
+        for field in ("id_number", "gender", "agent_name", "agent_id_number", "agent_phone")
+    }
+    birthday = row.get("出生日期", "")
     try:
         values["birthday"] = parse_date(birthday, today) if birthday else None
     except ValueError as error:
         faults.append(("出生日期", str(error)))
-    number = row["证件号码"].upper()
-    values["id_number"] = number
-    if not number:
-        faults.append(("证件号码", "不能为空"))
-    elif values["id_type"] == "resident":
-        try:
-            parsed = idcard.parse_resident_id(number, today=today)
-        except ValueError as error:
-            faults.append(("证件号码", str(error)))
-        else:
-            if gender and gender != parsed.gender:
-                faults.append(("性别", f"与身份证号码不符（号码显示为{parsed.gender}）"))
-            if values.get("birthday") and values["birthday"] != parsed.birthday:
-                faults.append(("出生日期", "与身份证号码中的出生日期不符"))
-            values |= {"id_number": parsed.number, "gender": parsed.gender}
-            values["birthday"] = parsed.birthday
-    elif not _OTHER_ID.fullmatch(number):
-        faults.append(("证件号码", "应为4到30位字母或数字"))
-    if values["id_type"] not in (None, "resident") and not gender:
-        faults.append(("性别", "非居民身份证的客户须填写性别"))
-    return values
+        return values
+    if values["gender"] not in ("", "男", "女"):
+        faults.append(("性别", "应为“男”或“女”"))
+        return values
+    checked = identity.check(values, today)
+    person = values["client_type"] == "individual"
+    if person and values["id_type"] not in ("", "resident") and not values["gender"]:
+        checked.errors["gender"] = "非居民身份证的客户须填写性别"
+    faults.extend((COLUMNS[field], message) for field, message in checked.errors.items())
+    return checked.values

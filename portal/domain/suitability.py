@@ -49,11 +49,16 @@ class Verdict:
 
 
 DISCLOSURE_TYPES: dict[str, str] = {
+    "trading": "证券交易风险提示书",
     "warrant": "权证风险揭示书",
     "margin": "融资融券交易风险揭示书",
     "chinext": "创业板市场投资风险揭示书",
 }
-"""Risk disclosures a client signs (Art. 49), code → label."""
+"""Risk disclosures a client signs, code → label: the general one when the account is opened
+(Art. 48, :data:`AT_OPENING`), those of the high-risk products before trading them (Art. 49)."""
+
+AT_OPENING = "trading"
+"""Art. 48: the 证券交易风险提示书 is signed with the brokerage agreement, at opening."""
 
 # Art. 8.5: fund types of each risk grade.
 FUND_RISK_GRADES: dict[str, tuple[str, ...]] = {

@@ -15,6 +15,7 @@ from portal.models.audit import AuditLog
 from portal.models.calendar import CalendarDay
 from portal.models.care import CloseRequest, Retention
 from portal.models.client import (
+    AssetBandSetting,
     ClassChange,
     Client,
     MonthlyFigure,
@@ -28,7 +29,14 @@ from portal.models.inquiry import Inquiry
 from portal.models.org import ROLES, Branch, LoginAttempt, User
 from portal.models.prospect import Prospect, ProspectFollowUp
 from portal.models.quarterly import CHECKED_KINDS, QuarterlyReport, SpotCheck
-from portal.models.risk import Attachment, QuestionnaireVersion, RiskAssessment, RiskDisclosure
+from portal.models.risk import (
+    Attachment,
+    DailyRiskReport,
+    DailyRiskReportAck,
+    QuestionnaireVersion,
+    RiskAssessment,
+    RiskDisclosure,
+)
 from portal.models.sms import SmsBatch, SmsMessage, SmsTemplate
 
 __all__ = [
@@ -37,6 +45,7 @@ __all__ = [
     "ROLES",
     "Advice",
     "AdviceFollowUp",
+    "AssetBandSetting",
     "Attachment",
     "AuditLog",
     "Branch",
@@ -50,6 +59,8 @@ __all__ = [
     "Contact",
     "ContactChange",
     "DailyAdviceSummary",
+    "DailyRiskReport",
+    "DailyRiskReportAck",
     "DataImport",
     "EventAttendance",
     "Inquiry",

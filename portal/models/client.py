@@ -44,8 +44,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.domain import care, supplementary, surname
 from portal.domain.beijing import utcnow
-from portal.domain.classification import CLASSES
+from portal.domain.classification import CLASSES, wan_label
 from portal.domain.idcard import ID_TYPES
+from portal.domain.identity import ALL_ID_TYPES, CLIENT_TYPES
 from portal.extensions import db
 from portal.models.base import Audited, BigId
 from portal.models.encrypted import Encrypted, id_number_hash
@@ -140,7 +141,13 @@ class Client(Audited, db.Model):
         # Birthdays of the coming days (domain.care): month-day IN (…) within the scope.
         Index("ix_clients_manager_birthday_md", "manager_id", "birthday_md"),
         Index("ix_clients_branch_birthday_md", "branch_id", "birthday_md"),
-        CheckConstraint("gender IN ('男', '女')", name="gender_known"),
+        CheckConstraint("client_type IN ('individual', 'institution')", name="client_type_known"),
+        # A person has a gender; an institution has neither gender nor birthday (SPEC §8).
+        CheckConstraint(
+            "(client_type = 'individual' AND gender IN ('男', '女')) OR "
+            "(client_type = 'institution' AND gender = '' AND birthday IS NULL)",
+            name="identity_by_type",
+        ),
         CheckConstraint(
             "class_code IS NULL OR class_code IN ({})".format(
                 ", ".join(f"'{code}'" for code in CLASSES)
@@ -163,15 +170,43 @@ class Client(Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_no: Mapped[str] = mapped_column(_collated(20), unique=True, info={"label": "客户编号"})
     name: Mapped[str] = mapped_column(_collated(40), info={"label": "姓名"})
+    client_type: Mapped[str] = mapped_column(
+        String(12),
+        default="individual",
+        server_default=text("'individual'"),
+        info={"label": "客户类型", "choices": CLIENT_TYPES},
+    )
     gender: Mapped[str] = mapped_column(String(2), info={"label": "性别"})
     fund_account: Mapped[str] = mapped_column(
         _collated(20), unique=True, info={"label": "资金帐号"}
     )
     id_type: Mapped[str] = mapped_column(
-        String(12), default="resident", info={"label": "证件类型", "choices": dict(ID_TYPES)}
+        String(12), default="resident", info={"label": "证件类型", "choices": ALL_ID_TYPES}
     )
     id_number: Mapped[str] = mapped_column(Encrypted(), info={"label": "证件号码", "masked": True})
     birthday: Mapped[date | None] = mapped_column(info={"label": "生日"})
+    # An institution's 经办人 (SPEC §8): the person acting for it, with their own document.
+    agent_name: Mapped[str] = mapped_column(
+        String(40), default="", server_default=text("''"), info={"label": "经办人姓名"}
+    )
+    agent_id_type: Mapped[str] = mapped_column(
+        String(12),
+        default="",
+        server_default=text("''"),
+        info={"label": "经办人证件类型", "choices": dict(ID_TYPES)},
+    )
+    agent_id_number: Mapped[str] = mapped_column(
+        Encrypted(),
+        default="",
+        server_default=text("''"),
+        info={"label": "经办人证件号码", "masked": True},
+    )
+    agent_phone: Mapped[str] = mapped_column(
+        Encrypted(),
+        default="",
+        server_default=text("''"),
+        info={"label": "经办人手机号码", "masked": True},
+    )
     occupation: Mapped[str] = mapped_column(String(60), default="", info={"label": "职业地位"})
     commission_rate: Mapped[Decimal | None] = mapped_column(
         Numeric(8, 6), info={"label": "佣金率", "shown_as": "commission"}
@@ -336,6 +371,20 @@ class Client(Audited, db.Model):
         return value
 
     @property
+    def is_institution(self) -> bool:
+        """An institution (机构客户): a 经办人 acts for it; it has no gender or birthday."""
+        return self.client_type == "institution"
+
+    @property
+    def client_type_label(self) -> str:
+        return CLIENT_TYPES.get(self.client_type or "individual", "")
+
+    @property
+    def name_label(self) -> str:
+        """What its name is called on the file and the forms: 机构名称 or 姓名."""
+        return "机构名称" if self.is_institution else "姓名"
+
+    @property
     def preference_codes(self) -> list[str]:
         """投资产品偏好 as a list of codes in 附件3 order (V C J T Q X)."""
         return [code for code in PREFERENCE_ORDER if code in (self.product_preferences or "")]
@@ -480,6 +529,69 @@ class TurnoverThreshold(Audited, db.Model):
     branch: Mapped[Branch | None] = relationship()
     set_by: Mapped[User] = relationship(foreign_keys=[set_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def status_label(self) -> str:
+        return THRESHOLD_STATUSES.get(self.status, self.status)
+
+
+FLOOR_COLUMNS = ("floor_1", "floor_2", "floor_3", "floor_4", "floor_5")
+"""The five lower bounds of an asset-band setting, ascending (by default 1万 … 500万)."""
+
+
+class AssetBandSetting(Audited, db.Model):
+    """A version of the asset bands (资产分档, Art. 3, 12): company-wide (``branch_id`` NULL,
+    set by HQ, approved at once) or a branch's own adjustment (proposed, then approved or
+    rejected by HQ). The latest approved version of a branch, else of the company, else the
+    policy's table, is in force: ``services.classification.bands_in_force``."""
+
+    __tablename__ = "asset_band_settings"
+    __audit_label__ = "资产分档标准"
+    __table_args__ = (
+        CheckConstraint("status IN ('approved', 'proposed', 'rejected')", name="status_known"),
+        CheckConstraint(
+            "branch_id IS NOT NULL OR status = 'approved'", name="company_wide_approved"
+        ),
+        CheckConstraint(
+            "floor_1 > 0 AND floor_1 < floor_2 AND floor_2 < floor_3 AND floor_3 < floor_4 "
+            "AND floor_4 < floor_5",
+            name="floors_ascending",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("branches.id"), info={"label": "营业部"}
+    )
+    floor_1: Mapped[Decimal] = mapped_column(_money(), info={"label": "E/F类下限（元）"})
+    floor_2: Mapped[Decimal] = mapped_column(_money(), info={"label": "C-/D-类下限（元）"})
+    floor_3: Mapped[Decimal] = mapped_column(_money(), info={"label": "C/D类下限（元）"})
+    floor_4: Mapped[Decimal] = mapped_column(_money(), info={"label": "A/B类下限（元）"})
+    floor_5: Mapped[Decimal] = mapped_column(_money(), info={"label": "A+/B+类下限（元）"})
+    status: Mapped[str] = mapped_column(
+        String(10), default="approved", info={"label": "状态", "choices": THRESHOLD_STATUSES}
+    )
+    note: Mapped[str] = mapped_column(String(200), default="", info={"label": "说明"})
+    set_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info={"label": "设定人"})
+    set_at: Mapped[datetime] = mapped_column(default=utcnow, info={"label": "设定时间"})
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), info={"label": "审批人"}
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(info={"label": "审批时间"})
+
+    branch: Mapped[Branch | None] = relationship()
+    set_by: Mapped[User] = relationship(foreign_keys=[set_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def floors(self) -> tuple[Decimal, ...]:
+        return tuple(
+            Decimal(getattr(self, column)).quantize(Decimal("0.01")) for column in FLOOR_COLUMNS
+        )
+
+    @property
+    def floors_text(self) -> str:
+        return " / ".join(wan_label(floor) for floor in self.floors)
 
     @property
     def status_label(self) -> str:

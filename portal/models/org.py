@@ -19,6 +19,12 @@ ROLES = {
     "hq": "经纪业务管理总部",
 }
 
+POSITIONS = {"general": "营业部总经理", "service": "客服总监", "operations": "运营总监"}
+"""The posts of a branch's management (SPEC §1: the role ``branch_head``)."""
+
+DAILY_REPORT_RECIPIENTS = ("operations", "service")
+"""Art. 8.4: the daily new-account risk report goes to the 运营总监 and the 客服总监."""
+
 
 class Branch(Audited, db.Model):
     __tablename__ = "branches"
@@ -59,6 +65,11 @@ class User(Audited, UserMixin, db.Model):
             "(role = 'hq' AND branch_id IS NULL) OR (role <> 'hq' AND branch_id IS NOT NULL)",
             name="branch_matches_role",
         ),
+        CheckConstraint(
+            "position = '' OR (role = 'branch_head' AND "
+            "position IN ('general', 'service', 'operations'))",
+            name="position_known",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +77,12 @@ class User(Audited, UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(40), info={"label": "姓名"})
     phone: Mapped[str] = mapped_column(String(20), default="", info={"label": "手机号码"})
     role: Mapped[str] = mapped_column(String(20), info={"label": "角色", "choices": ROLES})
+    position: Mapped[str] = mapped_column(
+        String(12),
+        default="",
+        server_default=text("''"),
+        info={"label": "职务", "choices": POSITIONS},
+    )
     branch_id: Mapped[int | None] = mapped_column(
         ForeignKey("branches.id"), index=True, info={"label": "所属营业部"}
     )
@@ -85,7 +102,14 @@ class User(Audited, UserMixin, db.Model):
 
     @property
     def role_label(self) -> str:
-        return ROLES[self.role]
+        """The role, or a branch manager's post (营业部总经理, 客服总监, 运营总监)."""
+        return POSITIONS.get(self.position or "", ROLES[self.role])
+
+    @property
+    def receives_daily_risk_report(self) -> bool:
+        """Whether the branch's daily new-account risk report is delivered to this user for
+        acknowledgement (Art. 8.4)."""
+        return self.role == "branch_head" and self.position in DAILY_REPORT_RECIPIENTS
 
     @property
     def is_active(self) -> bool:

@@ -3,7 +3,7 @@ the scanned paper forms kept in the client's archive (一户一档)."""
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain import suitability
@@ -134,3 +134,52 @@ class RiskDisclosure(Audited, db.Model):
     client: Mapped[Client] = relationship()
     scan: Mapped[Attachment | None] = relationship()
     recorded_by: Mapped[User] = relationship()
+
+
+class DailyRiskReport(Audited, db.Model):
+    """A branch's daily new-account risk report (Art. 8.4) as delivered (报送) to its 运营总监
+    and 客服总监: by whom, when, and how many accounts it held then."""
+
+    __tablename__ = "daily_risk_reports"
+    __audit_label__ = "新开户风险日报"
+    __table_args__ = (UniqueConstraint("branch_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), info={"label": "营业部"})
+    day: Mapped[date] = mapped_column(info={"label": "日期"})
+    accounts: Mapped[int] = mapped_column(info={"label": "新开户数"})
+    delivered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info={"label": "报送人"})
+    delivered_at: Mapped[datetime] = mapped_column(default=utcnow, info={"label": "报送时间"})
+
+    delivered_by: Mapped[User] = relationship()
+    acknowledgements: Mapped[list["DailyRiskReportAck"]] = relationship(
+        back_populates="report",
+        order_by="DailyRiskReportAck.id",
+        cascade="all, delete-orphan",
+    )
+
+    def acknowledgement(self, position: str) -> "DailyRiskReportAck | None":
+        return next((a for a in self.acknowledgements if a.position == position), None)
+
+
+class DailyRiskReportAck(Audited, db.Model):
+    """The 运营总监's or 客服总监's acknowledgement (签收) of a delivered daily report."""
+
+    __tablename__ = "daily_risk_report_acks"
+    __audit_label__ = "日报签收"
+    __audit_parent__ = ("daily_risk_reports", "report_id")
+    __table_args__ = (
+        UniqueConstraint("report_id", "position"),
+        CheckConstraint("position IN ('operations', 'service')", name="position_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("daily_risk_reports.id", ondelete="CASCADE"), info={"label": "日报"}
+    )
+    position: Mapped[str] = mapped_column(String(12), info={"label": "职务"})
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info={"label": "签收人"})
+    at: Mapped[datetime] = mapped_column(default=utcnow, info={"label": "签收时间"})
+
+    report: Mapped[DailyRiskReport] = relationship(back_populates="acknowledgements")
+    user: Mapped[User] = relationship()

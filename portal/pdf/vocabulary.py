@@ -2,7 +2,7 @@
 handed to every one of them by :func:`portal.pdf.render_document` (a screen gets its names
 from its own blueprint or from the view)."""
 
-from portal.domain import archive, classification, idcard, suitability, supplementary, visits
+from portal.domain import archive, classification, identity, suitability, supplementary, visits
 from portal.models.advice import CATEGORIES
 from portal.models.client import FIN_FIELDS, MEETING_PLACES
 from portal.models.risk import RISK_LEVELS
@@ -15,7 +15,7 @@ NAMES = {
     "DECISION_STYLES": supplementary.DECISION_STYLES,
     "FIN_FIELDS": FIN_FIELDS,
     "HABITS": supplementary.HABITS,
-    "ID_TYPE_LABELS": dict(idcard.ID_TYPES),
+    "ID_TYPE_LABELS": identity.ALL_ID_TYPES,
     "MEETING_PLACES": MEETING_PLACES,
     "PRODUCT_PREFERENCES": supplementary.PRODUCT_PREFERENCES,
     "PRODUCTS": suitability.PRODUCTS,

@@ -10,7 +10,7 @@ from portal.models import Branch, Client, User
 from portal.services.records import use_case
 
 BRANCH_FIELDS = ("name", "address", "hotline")
-USER_FIELDS = ("display_name", "phone", "role", "branch_id")
+USER_FIELDS = ("display_name", "phone", "role", "position", "branch_id")
 
 
 @use_case
@@ -64,3 +64,5 @@ def _apply_user_fields(user: User, data: dict) -> None:
         setattr(user, field, value.strip() if isinstance(value, str) else value)
     if user.role == "hq":
         user.branch_id = None
+    if user.role != "branch_head" or not user.position:  # a post is a branch manager's
+        user.position = ""

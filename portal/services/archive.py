@@ -183,10 +183,20 @@ def commissions_of_year(condition: ColumnElement[bool], year: int) -> dict[int, 
     return {client_id: Decimal(int(total)) / 100 for client_id, total in rows}
 
 
-def _masked_phone(mobile: str, home_phone: str) -> str:
+def _masked_phone(mobile: str, home_phone: str, agent_phone: str) -> str:
+    """The mobile, else the home phone, else (an institution's) the 经办人's mobile, masked."""
     if mobile:
         return MASKED_FIELDS["mobile"](mobile)
-    return MASKED_FIELDS["home_phone"](home_phone) if home_phone else ""
+    if home_phone:
+        return MASKED_FIELDS["home_phone"](home_phone)
+    return MASKED_FIELDS["agent_phone"](agent_phone) if agent_phone else ""
+
+
+def _remarks(client) -> str:
+    """附件4's 备注: an institution's 经办人 first."""
+    if client.client_type == "institution":
+        return "；".join(filter(None, (f"机构客户，经办人{client.agent_name}", client.remarks)))
+    return client.remarks or ""
 
 
 def annex4(selection: Selection, user: User) -> Annex4:
@@ -210,6 +220,9 @@ def annex4(selection: Selection, user: User) -> Annex4:
             Client.mobile,
             Client.home_phone,
             Client.remarks,
+            Client.client_type,
+            Client.agent_name,
+            Client.agent_phone,
         )
         .where(condition)
         .order_by(*NAME_ORDER)
@@ -231,8 +244,8 @@ def annex4(selection: Selection, user: User) -> Annex4:
             preferences=c.product_preferences or "",
             risk_level=c.risk_level or "",
             visits=visits.get(c.id, 0),
-            phone=_masked_phone(c.mobile, c.home_phone),
-            remarks=c.remarks or "",
+            phone=_masked_phone(c.mobile, c.home_phone, c.agent_phone),
+            remarks=_remarks(c),
         )
         for c in clients
     ]

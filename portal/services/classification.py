@@ -47,14 +47,24 @@ from portal import queue
 from portal.domain import classification as rules
 from portal.domain.beijing import china_today, utcnow
 from portal.extensions import db
-from portal.models import Branch, ClassChange, Client, MonthlyFigure, TurnoverThreshold, User
+from portal.models import (
+    AssetBandSetting,
+    Branch,
+    ClassChange,
+    Client,
+    MonthlyFigure,
+    TurnoverThreshold,
+    User,
+)
 from portal.models.audit import current_actor
+from portal.models.client import FLOOR_COLUMNS
 from portal.services.records import use_case
 
 CAUSE_FIGURES = "月度数据变更"
 CAUSE_THRESHOLD = "周转率阈值调整"
 CAUSE_NEW = "新建客户"
 CAUSE_NEW_YEAR = "新年度阈值生效"
+CAUSE_BANDS = "资产分档标准调整"
 
 FIGURE_COLUMNS = ("figures_month", "total_assets", "stock_value", "traded_12m", "avg_assets_12m")
 _CHUNK = 5000  # ids per statement: well under SQLite's and PostgreSQL's bind-parameter limits
@@ -169,21 +179,108 @@ def decide_threshold(threshold: TurnoverThreshold, approve: bool, user: User) ->
 
 
 def _apply_threshold_change(change, user: User) -> int:
-    """Make a change to the thresholds and reclassify the clients whose threshold moved (in
-    the caller's use case)."""
+    return _apply_setting_change(change, thresholds_in_force, CAUSE_THRESHOLD, user)
+
+
+def _apply_setting_change(change, in_force, cause: str, user: User) -> int:
+    """Make a change to a setting (thresholds, asset bands) and reclassify the clients of the
+    branches whose setting in force it moved (in the caller's use case); ``in_force()`` gives
+    the settings with a ``for_branch(branch_id)``."""
     branch_ids = list(db.session.scalars(select(Branch.id)))
-    before = thresholds_in_force()
+    before = in_force()
     change()
     db.session.flush()
-    after = thresholds_in_force()
+    after = in_force()
     moved = [b for b in branch_ids if before.for_branch(b) != after.for_branch(b)]
     changed = 0
     if moved:
         everyone = len(moved) == len(branch_ids)
-        changed = reclassify(
-            cause=CAUSE_THRESHOLD, user=user, branch_ids=None if everyone else moved
-        )
+        changed = reclassify(cause=cause, user=user, branch_ids=None if everyone else moved)
     return changed
+
+
+# --------------------------------------------------------------------------- asset bands
+
+
+@dataclass(frozen=True)
+class BandsInForce:
+    """The asset bands in force: company-wide, and the branches that have their own (each
+    as its five lower bounds, ascending)."""
+
+    default: tuple[Decimal, ...]
+    branches: dict[int, tuple[Decimal, ...]]
+
+    def for_branch(self, branch_id: int | None) -> tuple[Decimal, ...]:
+        return self.branches.get(branch_id, self.default) if branch_id else self.default
+
+
+def bands_in_force() -> BandsInForce:
+    """The latest approved version of each branch's own bands, and of the company's (else
+    the policy's table, Art. 6)."""
+    rows = db.session.scalars(
+        select(AssetBandSetting)
+        .where(AssetBandSetting.status == "approved")
+        .order_by(
+            func.coalesce(AssetBandSetting.decided_at, AssetBandSetting.set_at),
+            AssetBandSetting.id,
+        )
+    ).all()
+    latest = {row.branch_id: row.floors for row in rows}  # ascending order: the last one wins
+    company = latest.pop(None, None)
+    return BandsInForce(default=company or rules.DEFAULT_FLOORS, branches=latest)
+
+
+@use_case
+def set_bands(floors, user: User, note: str = "") -> int:
+    """HQ sets the company-wide asset bands; in force at once. Returns the number of clients
+    reclassified."""
+    _require(user.role == "hq", "只有经纪业务管理总部可以设定资产分档标准")
+    now = utcnow()
+    row = AssetBandSetting(
+        **dict(zip(FLOOR_COLUMNS, rules.check_floors(floors), strict=True)),
+        branch_id=None,
+        status="approved",
+        note=(note or "").strip(),
+        set_by_id=user.id,
+        set_at=now,
+        decided_by_id=user.id,
+        decided_at=now,
+    )
+    return _apply_setting_change(lambda: db.session.add(row), bands_in_force, CAUSE_BANDS, user)
+
+
+@use_case
+def propose_bands(floors, branch_id: int, user: User, note: str = "") -> AssetBandSetting:
+    """A branch proposes its own asset bands; in force only once HQ approves them."""
+    _require(
+        user.role == "hq" or (user.role == "branch_head" and user.branch_id == branch_id),
+        "只有本营业部总经理可以申请调整资产分档标准",
+    )
+    row = AssetBandSetting(
+        **dict(zip(FLOOR_COLUMNS, rules.check_floors(floors), strict=True)),
+        branch_id=branch_id,
+        status="proposed",
+        note=(note or "").strip(),
+        set_by_id=user.id,
+        set_at=utcnow(),
+    )
+    db.session.add(row)
+    return row
+
+
+@use_case
+def decide_bands(setting: AssetBandSetting, approve: bool, user: User) -> int:
+    """HQ approves or rejects a branch's bands; returns the number of clients reclassified."""
+    _require(user.role == "hq", "只有经纪业务管理总部可以审批资产分档标准")
+    if setting.status != "proposed":
+        raise ValueError("该申请已处理，不能再次审批")
+
+    def decide():
+        setting.status = "approved" if approve else "rejected"
+        setting.decided_by_id = user.id
+        setting.decided_at = utcnow()
+
+    return _apply_setting_change(decide, bands_in_force, CAUSE_BANDS, user)
 
 
 @use_case
@@ -351,17 +448,19 @@ def _average_and_turnover(total: ColumnElement, count: ColumnElement, traded: Co
 
 
 def class_expression(
-    assets: ColumnElement, turnover: ColumnElement, threshold: ColumnElement
+    assets: ColumnElement,
+    turnover: ColumnElement,
+    threshold: ColumnElement,
+    bands: tuple[rules.Band, ...] = rules.BANDS,
 ) -> ColumnElement:
-    """SQL ``CASE`` giving the class of ``assets`` and ``turnover``, built from ``BANDS``."""
+    """SQL ``CASE`` giving the class of ``assets`` and ``turnover``, built from ``bands``."""
     high = turnover >= threshold
     whens = []
-    for band in rules.BANDS:
-        if band.floor == rules.BANDS[-1].floor:
-            break
-        whens.append((and_(assets >= band.floor, high), literal(band.high)))
-        whens.append((assets >= band.floor, literal(band.low)))
-    lowest = rules.BANDS[-1]
+    for band in bands[:-1]:
+        floor = literal(band.floor, Numeric(16, 2))
+        whens.append((and_(assets >= floor, high), literal(band.high)))
+        whens.append((assets >= floor, literal(band.low)))
+    lowest = bands[-1]
     return case(*whens, else_=case((high, literal(lowest.high)), else_=literal(lowest.low)))
 
 
@@ -376,10 +475,20 @@ def new_class_expression(year: int | None = None) -> ColumnElement:
             else_=threshold,
         )
     turnover = func.coalesce(clients.c.turnover, 0)
-    return case(
-        (clients.c.figures_month.is_(None), null()),
-        else_=class_expression(clients.c.total_assets, turnover, threshold),
-    )
+    bands = bands_in_force()
+
+    def classes(floors: tuple[Decimal, ...]) -> ColumnElement:
+        bands_ = rules.bands_from_floors(floors)
+        return class_expression(clients.c.total_assets, turnover, threshold, bands_)
+
+    by_bands = classes(bands.default)
+    if bands.branches:
+        by_bands = case(
+            {b: classes(floors) for b, floors in bands.branches.items()},
+            value=clients.c.branch_id,
+            else_=by_bands,
+        )
+    return case((clients.c.figures_month.is_(None), null()), else_=by_bands)
 
 
 def reclassify(

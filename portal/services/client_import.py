@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from portal.domain import imports as rules
 from portal.domain.beijing import china_today
+from portal.domain.identity import AGENT_FIELDS
 from portal.extensions import db
 from portal.models import Branch, Client, ContactChange, User
 from portal.models.contact_change import IMPORT_EVIDENCE
@@ -39,12 +40,14 @@ CHUNK = 1000
 FIELDS = (
     "fund_account",
     "name",
+    "client_type",
     "id_type",
     "id_number",
     "gender",
     "birthday",
     "opened_on",
     "mobile",
+    *AGENT_FIELDS,
 )
 """The client's fields a row sets (besides 客户编号, its key, and its branch and manager)."""
 

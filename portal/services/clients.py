@@ -13,10 +13,18 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from portal.domain import idcard, supplementary
+from portal.domain import idcard, identity, suitability, supplementary
 from portal.domain.beijing import china_today, month_start
+from portal.domain.identity import AGENT_FIELDS
 from portal.extensions import db
-from portal.models import Client, ClientAssignment, MonthlyFigure, RelatedPerson, User
+from portal.models import (
+    Client,
+    ClientAssignment,
+    MonthlyFigure,
+    RelatedPerson,
+    RiskDisclosure,
+    User,
+)
 from portal.models.client import FIN_FIELDS, MEETING_PLACES, preference_string
 from portal.services import classification, contact_changes
 from portal.services.records import sync_rows, use_case
@@ -45,7 +53,7 @@ CODE_FIELDS = {
     "value_class": supplementary.VALUE_CLASSES,
     "decision_style": supplementary.DECISION_STYLES,
 }
-IDENTITY_FIELDS = ("gender", "id_type", "id_number", "birthday")
+IDENTITY_FIELDS = ("client_type", "gender", "id_type", "id_number", "birthday", *AGENT_FIELDS)
 FLAG_FIELDS = ("has_fund_account",)
 CLIENT_FIELDS = (
     "client_no",
@@ -65,9 +73,6 @@ Branch and manager are set at creation and changed only by :func:`reassign`."""
 RELATED_FIELDS = ("name", "phone", "relation", "influence", "style")
 FIGURE_FIELDS = ("avg_assets", "end_assets", "end_stock_value", "traded_amount", "net_commission")
 
-ID_TYPE_CODES = {code for code, _ in idcard.ID_TYPES}
-
-
 # --------------------------------------------------------------------------- use cases
 
 
@@ -75,7 +80,9 @@ ID_TYPE_CODES = {code for code, _ in idcard.ID_TYPES}
 def create_client(data: dict, user: User, related: list[dict] | None = None) -> Client:
     """Open a client file. The manager defaults to ``user`` when a manager creates it; the
     branch is the manager's. ``related`` are the 相关人物 rows; ``data["figures"]`` (optional)
-    a list of monthly figures, from which the class is computed (else it stays empty)."""
+    a list of monthly figures, from which the class is computed (else it stays empty);
+    ``data["opening_disclosure_on"]`` (optional) the day the client signed the 证券交易风险提示书
+    (Art. 48), recorded on the file."""
     manager_id = data.get("manager_id") or (user.id if user.role == "manager" else None)
     manager = db.session.get(User, manager_id) if manager_id else None
     if manager is None:
@@ -95,6 +102,15 @@ def create_client(data: dict, user: User, related: list[dict] | None = None) -> 
         _set_related_persons(client, related)
     db.session.flush()
     record_assignment(client, client.opened_on, user)
+    if data.get("opening_disclosure_on"):  # Art. 48: signed with the brokerage agreement
+        db.session.add(
+            RiskDisclosure(
+                client_id=client.id,
+                kind=suitability.AT_OPENING,
+                signed_on=data["opening_disclosure_on"],
+                recorded_by_id=user.id,
+            )
+        )
     if data.get("figures"):
         for row in data["figures"]:
             _upsert_figure(client, row)
@@ -209,10 +225,10 @@ def _normalise(field: str, value):
         return bool(value)
     if field == "product_preferences":
         return preference_string(list(value) if isinstance(value, str) else value)
-    if field == "id_number":
+    if field in ("id_number", "agent_id_number"):
         return _text(value).upper()
-    if field == "id_type":
-        return _text(value) or "resident"
+    if field in ("client_type", "id_type", "agent_id_type", "agent_name", "agent_phone"):
+        return _text(value)
     if field == "opened_on":
         if not isinstance(value, date):
             raise ValueError("请填写开户日期")
@@ -221,8 +237,9 @@ def _normalise(field: str, value):
 
 
 def _check_client(values: dict, client_id: int | None) -> None:
-    """The invariants of a client row, with messages a user can act on. For a resident ID
-    the number is normalised and birthday and gender are taken from it."""
+    """The invariants of a client row, with messages a user can act on. The identity fields
+    are checked by ``domain.identity`` (a resident ID's number normalised, birthday and gender
+    taken from it; an institution's 经办人)."""
     if not values["name"]:
         raise ValueError("请填写客户姓名")
     if not values["client_no"]:
@@ -231,19 +248,10 @@ def _check_client(values: dict, client_id: int | None) -> None:
         raise ValueError("请填写资金帐号")
     if not values["opened_on"]:
         raise ValueError("请填写开户日期")
-    if (values["id_type"] or "resident") not in ID_TYPE_CODES:
-        raise ValueError("未知的证件类型")
-    if not values["id_number"]:
-        raise ValueError("请填写证件号码")
-    if (values["id_type"] or "resident") == "resident":
-        parsed = idcard.parse_resident_id(values["id_number"])
-        if values["birthday"] and values["birthday"] != parsed.birthday:
-            raise ValueError("生日与身份证号码中的出生日期不符")
-        if values["gender"] and values["gender"] != parsed.gender:
-            raise ValueError("性别与身份证号码不符")
-        values.update(id_number=parsed.number, birthday=parsed.birthday, gender=parsed.gender)
-    if values["gender"] not in ("男", "女"):
-        raise ValueError("请选择性别")
+    checked = identity.check(values)
+    if checked.errors:
+        raise ValueError(next(iter(checked.errors.values())))
+    values.update(checked.values)
     if values["mobile"] and not idcard.is_mobile(values["mobile"]):
         raise ValueError("手机号码应为以1开头的11位数字")
     if values["home_postcode"] and not idcard.is_postcode(values["home_postcode"]):

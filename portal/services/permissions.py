@@ -33,6 +33,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "risk.disclosure": frozenset({MANAGER, COUNTER, HEAD}),
     "risk.pending": frozenset({MANAGER, COUNTER, HEAD}),  # counter staff enter them (Art. 8.4)
     "risk.daily_report": frozenset({COUNTER, HEAD, HQ}),
+    "risk.daily_deliver": frozenset({COUNTER, HEAD}),  # 报送 (Art. 8.4)
+    "risk.daily_ack": frozenset({HEAD}),  # 签收: the 运营总监 and 客服总监 (User predicate)
+    "questionnaire.load": frozenset({HQ}),  # new versions of 附件1 (Art. 3)
     # Art. 8.3: all of a book's clients by level (a manager their own); Art. 8.4: the fund
     # sales platform's file of the clients with a fund account.
     "risk.levels": frozenset({MANAGER, HEAD, HQ}),

@@ -26,6 +26,8 @@ MASKED_FIELDS = {
     "mobile": mask_mobile,
     "home_phone": mask_mobile,
     "work_phone": mask_mobile,
+    "agent_id_number": mask_id,
+    "agent_phone": mask_mobile,
 }
 
 EDIT_FORM = "edit_form"

@@ -54,6 +54,46 @@ def load_version(source: Path | dict) -> tuple[QuestionnaireVersion, bool]:
     return version, True
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A questionnaire definition file as HQ uploads it: the parsed definition to preview, or
+    what is wrong with the file (in Chinese); and whether its version number is taken."""
+
+    text: str
+    definition: questionnaire.Definition | None = None
+    error: str = ""
+    existing: QuestionnaireVersion | None = None
+
+
+def read_upload(data: bytes) -> Upload:
+    """Read an uploaded definition file (JSON, UTF-8, as ``seeds/questionnaire_v1.json``)
+    without loading it."""
+    try:
+        text = data.decode("utf-8-sig")
+        raw = json.loads(text)
+        if not isinstance(raw, dict):
+            return Upload("", error="文件内容必须是 JSON 对象（问卷定义）")
+        definition = questionnaire.load_definition(raw)
+    except UnicodeDecodeError:
+        return Upload("", error="文件须为 UTF-8 编码的 JSON 问卷定义文件")
+    except json.JSONDecodeError as error:
+        return Upload("", error=f"不是有效的 JSON（第{error.lineno}行第{error.colno}列）")
+    except ValueError as error:  # the definition's own checks say what is wrong
+        return Upload("", error=str(error))
+    except (TypeError, KeyError, AttributeError):
+        return Upload("", error="问卷定义无效：结构与问卷定义文件不符")
+    existing = db.session.scalar(
+        select(QuestionnaireVersion).where(QuestionnaireVersion.version == definition.version)
+    )
+    return Upload(text, definition, existing=existing)
+
+
+def versions() -> list[QuestionnaireVersion]:
+    return list(
+        db.session.scalars(select(QuestionnaireVersion).order_by(QuestionnaireVersion.version))
+    )
+
+
 def ensure_default_version() -> QuestionnaireVersion:
     """Version 1 from ``seeds/questionnaire_v1.json`` when no version is loaded yet."""
     return current_version(required=False) or load_version(questionnaire.V1_PATH)[0]
@@ -255,4 +295,6 @@ def file_context(client: Client) -> dict:
         "risk_history": history(client),
         "suitability": suitability_table(client),
         "disclosures": disclosures(client),
+        "opening_notice_missing": suitability.AT_OPENING
+        not in {d.kind for d in disclosures(client)},
     }

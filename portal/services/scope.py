@@ -19,6 +19,7 @@ from portal.extensions import db
 from portal.models import (
     Advice,
     AdviceFollowUp,
+    AssetBandSetting,
     Attachment,
     Branch,
     CalendarDay,
@@ -28,6 +29,7 @@ from portal.models import (
     Contact,
     ContactChange,
     DailyAdviceSummary,
+    DailyRiskReport,
     DataImport,
     Inquiry,
     MonthlyFigure,
@@ -77,15 +79,18 @@ def _client_rule(user: User) -> ColumnElement[bool]:
     return false()
 
 
-def _threshold_rule(user: User) -> ColumnElement[bool]:
-    """HQ sees every threshold; a branch head the company-wide ones and their branch's own."""
-    if user.role == "hq":
-        return true()
-    if user.role == "branch_head":
-        return or_(
-            TurnoverThreshold.branch_id.is_(None), TurnoverThreshold.branch_id == user.branch_id
-        )
-    return false()
+def _standard_rule(model) -> Rule:
+    """A version of the classification standard (a threshold, asset bands): HQ sees every
+    one; a branch head the company-wide ones and their branch's own."""
+
+    def rule(user: User) -> ColumnElement[bool]:
+        if user.role == "hq":
+            return true()
+        if user.role == "branch_head":
+            return or_(model.branch_id.is_(None), model.branch_id == user.branch_id)
+        return false()
+
+    return rule
 
 
 def _hq_only(user: User) -> ColumnElement[bool]:
@@ -125,6 +130,20 @@ def _branch_record(model) -> Rule:
         if user.role == "hq":
             return true()
         if user.role == "branch_head":
+            return model.branch_id == user.branch_id
+        return false()
+
+    return rule
+
+
+def _branch_desk(model) -> Rule:
+    """A record of a branch's counter (the daily new-account risk report): the branch's
+    counter staff and heads, HQ."""
+
+    def rule(user: User) -> ColumnElement[bool]:
+        if user.role == "hq":
+            return true()
+        if user.role in ("branch_head", "counter"):
             return model.branch_id == user.branch_id
         return false()
 
@@ -194,7 +213,8 @@ RULES: dict[type, Rule] = {
     DataImport: _branch_record(DataImport),
     User: _user_rule,
     Client: _client_rule,
-    TurnoverThreshold: _threshold_rule,
+    TurnoverThreshold: _standard_rule(TurnoverThreshold),
+    AssetBandSetting: _standard_rule(AssetBandSetting),
     RiskAssessment: _via_client(RiskAssessment.client_id),
     RiskDisclosure: _via_client(RiskDisclosure.client_id),
     Attachment: _via_client(Attachment.client_id),
@@ -229,6 +249,7 @@ RULES: dict[type, Rule] = {
     # the submitted reports by the branch's head and HQ.
     SpotCheck: _own_work(SpotCheck),
     QuarterlyReport: _branch_record(QuarterlyReport),
+    DailyRiskReport: _branch_desk(DailyRiskReport),
 }
 
 

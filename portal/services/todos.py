@@ -39,6 +39,7 @@ class Kind:
     endpoint: str
     args: ArgsFn | None = None
     rank: int = 50
+    applies: Callable[[User], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -69,19 +70,21 @@ def register(
     endpoint: str,
     args: ArgsFn | None = None,
     rank: int = 50,
+    applies: Callable[[User], bool] | None = None,
 ) -> None:
     """Add a kind of to-do for ``roles``: ``count(user, today)`` is one query and answers an
     ``int`` or a :class:`Due`; ``endpoint`` (with ``args(user, today)``, merged with the
-    ``Due``'s own) is the page that resolves it. A lower ``rank`` comes first."""
+    ``Due``'s own) is the page that resolves it. A lower ``rank`` comes first. ``applies``
+    narrows it to the users of those roles it is for (e.g. a post: the 运营总监)."""
     roles = frozenset({roles} if isinstance(roles, str) else roles)
-    KINDS[key] = Kind(roles, key, label, count, endpoint, args, rank)
+    KINDS[key] = Kind(roles, key, label, count, endpoint, args, rank, applies)
 
 
 def for_user(user: User, today: date) -> list[Item]:
     """The user's to-do items: overdue first, then by rank; the done ones (count 0) last."""
     items = []
     for kind in KINDS.values():
-        if user.role not in kind.roles:
+        if user.role not in kind.roles or (kind.applies and not kind.applies(user)):
             continue
         due = kind.count(user, today)
         if not isinstance(due, Due):

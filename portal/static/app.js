@@ -496,3 +496,20 @@ document.addEventListener("click", (event) => {
     }
   }
 });
+
+// Parts of a form that belong to one choice only: data-shown-when="name=value" (or
+// "name!=value") shows the part while the form's radio "name" is (is not) at "value" — the
+// 经办人 of an institutional client. Without script every part shows; the server checks.
+function showChosenParts(root) {
+  root.querySelectorAll("[data-shown-when]").forEach((part) => {
+    const [, name, negated, value] = part.dataset.shownWhen.match(/^([\w-]+)(!?)=(.*)$/);
+    const chosen = part.closest("form")?.querySelector(`[name="${name}"]:checked`);
+    const matches = (chosen ? chosen.value : "") === value;
+    part.hidden = negated ? matches : !matches;
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.form) showChosenParts(event.target.form);
+});
+document.addEventListener("DOMContentLoaded", () => showChosenParts(document));
+document.addEventListener("htmx:load", (event) => showChosenParts(event.detail.elt));

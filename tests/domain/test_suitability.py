@@ -122,6 +122,7 @@ def test_other_products_need_no_disclosure(code):
 
 def test_disclosure_types():
     assert DISCLOSURE_TYPES == {
+        "trading": "证券交易风险提示书",  # Art. 48, signed at opening
         "warrant": "权证风险揭示书",
         "margin": "融资融券交易风险揭示书",
         "chinext": "创业板市场投资风险揭示书",

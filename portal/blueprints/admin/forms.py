@@ -5,6 +5,7 @@ from wtforms.validators import Regexp, ValidationError
 from portal.extensions import db
 from portal.forms import Form, choices, max_length, mobile, optional, password_strength, required
 from portal.models import ROLES, Branch, User
+from portal.models.org import POSITIONS
 from portal.services import accounts
 
 
@@ -27,6 +28,9 @@ class UserForm(Form):
     display_name = StringField("姓名", validators=[required("姓名"), max_length(40)])
     phone = StringField("手机号码", validators=[optional(), mobile()])
     role = SelectField("角色", choices=choices(ROLES.items()))
+    position = SelectField(
+        "职务", choices=choices([("", "（无）"), *POSITIONS.items()]), default=""
+    )
     branch_id = SelectField("所属营业部", coerce=int, choices=[])
 
     def __init__(self, *args, user: User | None = None, **kwargs):
@@ -36,6 +40,10 @@ class UserForm(Form):
         self.branch_id.choices = choices(
             [(0, "—（总部用户不属于营业部）")] + [(b.id, b.name) for b in branches]
         )
+
+    def validate_position(self, field):
+        if field.data and self.role.data != "branch_head":
+            raise ValidationError("只有营业部管理人员（总经理、客服总监、运营总监）有职务。")
 
     def validate_branch_id(self, field):
         if self.role.data == "hq":

@@ -6,19 +6,22 @@ from datetime import date
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import TurnoverThreshold, User
+from portal.models import AssetBandSetting, TurnoverThreshold, User
 from portal.services import scope
 from portal.services.permissions import HEAD, HQ
 from portal.services.todos import register
 
 
 def proposed(user: User, today: date) -> int:
-    """Proposals in the user's scope not yet decided (HQ: every branch's; a head: their own)."""
-    return db.session.scalar(
-        select(func.count(TurnoverThreshold.id)).where(
-            scope.clause(TurnoverThreshold, user), TurnoverThreshold.status == "proposed"
-        )
-    )
+    """Proposals (thresholds and asset bands) in the user's scope not yet decided (HQ: every
+    branch's; a head: their own)."""
+    counts = [
+        select(func.count(model.id))
+        .where(scope.clause(model, user), model.status == "proposed")
+        .scalar_subquery()
+        for model in (TurnoverThreshold, AssetBandSetting)
+    ]
+    return db.session.scalar(select(counts[0] + counts[1]))
 
 
 register(

@@ -1,6 +1,6 @@
 from flask import Blueprint
 
-from portal.domain import classification, idcard, suitability, supplementary
+from portal.domain import classification, identity, suitability, supplementary
 from portal.models.client import FIN_FIELDS
 from portal.models.risk import RISK_LEVELS
 from portal.services import pii
@@ -13,7 +13,7 @@ NAMES = {
     "VALUE_CLASSES": supplementary.VALUE_CLASSES,
     "DIMENSIONS": supplementary.DIMENSIONS,
     "FIN_FIELDS": FIN_FIELDS,
-    "ID_TYPE_LABELS": dict(idcard.ID_TYPES),
+    "ID_TYPE_LABELS": identity.ALL_ID_TYPES,
     "RISK_LEVELS": RISK_LEVELS,
     "DISCLOSURE_TYPES": suitability.DISCLOSURE_TYPES,
     "masked": pii.masked,

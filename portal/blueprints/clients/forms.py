@@ -18,8 +18,9 @@ from wtforms.validators import Email, NumberRange, Optional, Regexp, ValidationE
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.args import month_arg
-from portal.domain import idcard, suitability, supplementary
+from portal.domain import idcard, identity, suitability, supplementary
 from portal.domain.beijing import china_today, month_start
+from portal.domain.identity import AGENT_FIELDS
 from portal.extensions import db
 from portal.forms import (
     DecimalField,
@@ -82,14 +83,28 @@ class RelatedPersonForm(Form):
 class ClientForm(Form):
     # 基本信息
     client_no = StringField("客户编号", validators=[required("客户编号"), ACCOUNT])
-    name = StringField("姓名", validators=[required("姓名"), max_length(40)])
+    client_type = RadioField(
+        "客户类型",
+        choices=choices(identity.CLIENT_TYPES.items()),
+        default="individual",
+        validators=[Optional()],  # none chosen: a person (domain.identity)
+    )
+    name = StringField("姓名／机构名称", validators=[required("姓名或机构名称"), max_length(40)])
+    # Required of a person only (domain.identity, in validate below).
     gender = RadioField(
-        "性别", choices=choices([("男", "男"), ("女", "女")]), validators=[required("性别")]
+        "性别", choices=choices([("男", "男"), ("女", "女")]), validators=[Optional()]
     )
     fund_account = StringField("资金帐号", validators=[required("资金帐号"), ACCOUNT])
-    id_type = SelectField("证件类型", choices=choices(idcard.ID_TYPES))
+    id_type = SelectField("证件类型", choices=choices([*idcard.ID_TYPES, *identity.ORG_ID_TYPES]))
     id_number = StringField("证件号码", validators=[required("证件号码"), max_length(32)])
     birthday = DateField("生日", validators=[Optional(), sensible_year])
+    # An institution's 经办人 (SPEC §8).
+    agent_name = StringField("经办人姓名", validators=[max_length(40)])
+    agent_id_type = SelectField(
+        "经办人证件类型", choices=choices(idcard.ID_TYPES), validators=[Optional()]
+    )
+    agent_id_number = StringField("经办人证件号码", validators=[max_length(32)])
+    agent_phone = StringField("经办人手机号码", validators=[max_length(11)])
     occupation = StringField("职业地位", validators=[max_length(60)])
     commission_rate = PerTenThousandField(
         "佣金率（万分之）",
@@ -100,6 +115,10 @@ class ClientForm(Form):
         ],
     )
     opened_on = DateField("开户日期", validators=[required("开户日期"), sensible_year])
+    # Art. 48: the general risk notice, signed with the brokerage agreement (new files only).
+    opening_disclosure_on = DateField(
+        "证券交易风险提示书签署日期", validators=[Optional(), sensible_year]
+    )
     manager_id = SelectField("客户经理", coerce=int, choices=[])
     # 联系方式
     home_address = StringField("家庭地址", validators=[max_length(200)])
@@ -179,6 +198,8 @@ class ClientForm(Form):
         self.client = client
         if client is None:  # a new file has no old contact details to change
             del self.evidence_kind, self.evidence_ref
+        else:  # the notice of an open file is recorded on the file (DisclosureForm)
+            del self.opening_disclosure_on
         if managers is None:
             del self.manager_id
         else:
@@ -198,32 +219,32 @@ class ClientForm(Form):
         if db.session.scalar(query) is not None:
             raise ValidationError(message)
 
-    def validate_id_number(self, field):
-        if self.id_type.data != "resident":
-            return
-        try:
-            field.data = idcard.parse_resident_id(field.data).number
-        except ValueError as error:
-            raise ValidationError(f"{error}。") from error
-
     def validate(self, extra_validators=None) -> bool:
-        """Field checks first; then birthday and gender must agree with a resident ID."""
+        """Field checks first; then the identity fields together (``domain.identity``): a
+        resident ID's birthday and gender must agree with it, an institution needs its
+        经办人. Each fault is shown at its field; the numbers are kept normalised."""
         valid = super().validate(extra_validators)
-        if self.id_type.data == "resident" and not self.id_number.errors:
-            parsed = idcard.parse_resident_id(self.id_number.data)
-            if self.birthday.data and self.birthday.data != parsed.birthday:
-                self.birthday.errors.append(
-                    f"生日与身份证号码不符（号码中的生日为{parsed.birthday:%Y-%m-%d}）。"
-                )
-                valid = False
-            if self.gender.data and self.gender.data != parsed.gender:
-                self.gender.errors.append(f"性别与身份证号码不符（号码显示为{parsed.gender}）。")
-                valid = False
+        fields = ("client_type", "id_type", "id_number", "gender", "birthday", *AGENT_FIELDS)
+        checked = identity.check({name: getattr(self, name).data for name in fields})
+        if self.client_type.data != "institution" and not self.gender.data:
+            checked.errors.setdefault("gender", "请填写性别")  # chosen, even if the ID says it
+        for name, message in checked.errors.items():
+            field = getattr(self, name)
+            if not field.errors:
+                field.errors.append(f"{message}。")
+            valid = False
+        for name in ("id_number", "agent_id_number"):
+            if name not in checked.errors and name in checked.values:
+                getattr(self, name).data = checked.values[name]
         return valid
 
     def validate_opened_on(self, field):
         if field.data and field.data > china_today():
             raise ValidationError("开户日期不能晚于今天。")
+
+    def validate_opening_disclosure_on(self, field):
+        if field.data and field.data > china_today():
+            raise ValidationError("签署日期不能晚于今天。")
 
     def validate_birthday(self, field):
         if field.data and field.data > china_today():

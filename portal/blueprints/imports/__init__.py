@@ -1,6 +1,6 @@
 from flask import Blueprint
 
-from portal.domain.imports import CLIENT_HEADERS, CLIENT_OPTIONAL_HEADERS, FIGURE_HEADERS
+from portal.domain.imports import FIGURE_HEADERS
 from portal.models.imports import IMPORT_KINDS
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -11,8 +11,6 @@ def _names():
     """Names the import pages use."""
     return {
         "FIGURE_HEADERS": FIGURE_HEADERS,
-        "CLIENT_HEADERS": CLIENT_HEADERS,
-        "CLIENT_OPTIONAL_HEADERS": CLIENT_OPTIONAL_HEADERS,
         "IMPORT_KINDS": IMPORT_KINDS,
     }
 

@@ -1,5 +1,6 @@
-from wtforms import DateField, SelectField, StringField
-from wtforms.validators import ValidationError
+from flask_wtf.file import FileField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import Optional, ValidationError
 
 from portal.forms import Form, ScanField
 
@@ -26,3 +27,27 @@ class DailyReportForm(Form):
 
     day = DateField("日期")
     branch = SelectField("营业部", coerce=int, choices=[])
+
+
+class DeliverForm(Form):
+    """报送 of a day's report (and, without its fields, the 签收 button's CSRF token)."""
+
+    day = DateField("日期", validators=[Optional()])
+    branch = IntegerField("营业部", validators=[Optional()])
+
+
+class QuestionnaireUploadForm(Form):
+    file = FileField("问卷定义文件")
+
+    def validate_file(self, field):
+        upload = field.data
+        if not upload or not getattr(upload, "filename", ""):
+            raise ValidationError("请选择问卷定义文件（.json）。")
+        if not upload.filename.lower().endswith(".json"):
+            raise ValidationError("问卷定义文件须为 .json 文件。")
+
+
+class QuestionnairePublishForm(Form):
+    """The previewed definition, carried back to be published."""
+
+    definition = HiddenField()

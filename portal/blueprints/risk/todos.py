@@ -11,10 +11,10 @@ from datetime import date
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import Client, User
-from portal.services import risk
-from portal.services.permissions import COUNTER, MANAGER
-from portal.services.todos import register
+from portal.models import Client, DailyRiskReport, User
+from portal.services import risk, risk_daily
+from portal.services.permissions import COUNTER, HEAD, MANAGER
+from portal.services.todos import Due, register
 
 
 def _count(stmt) -> int:
@@ -39,6 +39,27 @@ register(
     "risk.daily",
     lambda user, today: {"day": today.isoformat()},
     rank=10,
+)
+
+
+def daily_to_acknowledge(user: User, today: date) -> Due:
+    """The delivered daily reports the 运营总监 / 客服总监 has not signed for; the page of the
+    oldest."""
+    days = db.session.scalars(
+        risk_daily.to_acknowledge(user).with_only_columns(DailyRiskReport.day)
+    )
+    days = list(days)
+    return Due(len(days), args={"day": days[0].isoformat()} if days else {})
+
+
+register(
+    HEAD,
+    "risk.daily_ack",
+    "新开户风险承受能力日报待签收",
+    daily_to_acknowledge,
+    "risk.daily",
+    rank=12,
+    applies=lambda user: user.receives_daily_risk_report,
 )
 register(
     {MANAGER, COUNTER}, "risk.pending", "待补填风险评估的客户", pending, "risk.pending", rank=60

@@ -1,18 +1,35 @@
+import json
+
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func
 
 from portal.args import date_arg
 from portal.blueprints.risk import bp
-from portal.blueprints.risk.forms import AssessmentForm, DailyReportForm, ScanForm
+from portal.blueprints.risk.forms import (
+    AssessmentForm,
+    DailyReportForm,
+    DeliverForm,
+    QuestionnairePublishForm,
+    QuestionnaireUploadForm,
+    ScanForm,
+)
 from portal.domain import questionnaire
 from portal.domain.beijing import china_today
 from portal.domain.files import XLSX
 from portal.extensions import db
-from portal.models import Attachment, Client, RiskAssessment
+from portal.models import Attachment, Client, DailyRiskReport, RiskAssessment
 from portal.models.client import NAME_ORDER
 from portal.pdf import pdf_response, render_pdf
-from portal.services import attachments, client_queries, risk, risk_tables, scope, selection
+from portal.services import (
+    attachments,
+    client_queries,
+    risk,
+    risk_daily,
+    risk_tables,
+    scope,
+    selection,
+)
 from portal.services.permissions import requires
 
 PENDING_SHOWN = 500
@@ -127,19 +144,55 @@ def attachment(attachment_id: int):
 @requires("risk.daily_report")
 def daily():
     form, branch, day = _daily_args()
-    rows = risk.daily_new_accounts(branch.id, day)
-    return render_template("risk/daily.html", form=form, branch=branch, day=day, rows=rows)
+    report = risk_daily.daily(branch, day)
+    return render_template(
+        "risk/daily.html",
+        form=form,
+        report=report,
+        may_acknowledge=risk_daily.may_acknowledge(report.report, current_user),
+        deliver_form=DeliverForm(formdata=None, day=day, branch=branch.id),
+        ack_form=DeliverForm(formdata=None),
+    )
 
 
 @bp.get("/risk/daily.pdf")
 @requires("risk.daily_report")
 def daily_pdf():
     _, branch, day = _daily_args()
-    rows = risk.daily_new_accounts(branch.id, day)
     pdf = render_pdf(
-        "print/risk_daily.html", branch=branch, day=day, rows=rows, printed_by=current_user
+        "print/risk_daily.html", report=risk_daily.daily(branch, day), printed_by=current_user
     )
     return pdf_response(pdf, f"risk-daily-{day:%Y%m%d}.pdf")
+
+
+@bp.post("/risk/daily/deliver")
+@requires("risk.daily_deliver")
+def deliver_daily():
+    """报送: the day's report to the branch's 运营总监 and 客服总监 (Art. 8.4)."""
+    form = DeliverForm()
+    if not form.validate_on_submit() or form.day.data is None or form.day.data > china_today():
+        abort(400)
+    branch = selection.branch_for(current_user, str(form.branch.data))
+    report = risk_daily.deliver(branch, form.day.data, current_user)
+    flash(
+        f"{report.day} 新开户风险日报已报送运营总监、客服总监（{report.accounts} 户）。", "success"
+    )
+    return redirect(url_for("risk.daily", day=report.day, branch=branch.id))
+
+
+@bp.post("/risk/daily/<int:report_id>/acknowledge")
+@requires("risk.daily_ack")
+def acknowledge_daily(report_id: int):
+    """签收 by the 运营总监 or 客服总监 of the report's branch."""
+    report = scope.get_or_404(DailyRiskReport, report_id)
+    if not DeliverForm().validate_on_submit():
+        abort(400)
+    try:
+        risk_daily.acknowledge(report, current_user)
+    except PermissionError:
+        abort(403)
+    flash(f"已签收 {report.day} 新开户风险日报。", "success")
+    return redirect(url_for("risk.daily", day=report.day, branch=report.branch_id))
 
 
 SHOWN_PER_LEVEL = 200
@@ -227,3 +280,56 @@ def _daily_args():
     branch = selection.branch_for(current_user, request.args.get("branch"))
     form.branch.data, form.day.data = branch.id, day
     return form, branch, day
+
+
+@bp.get("/risk/questionnaires")
+@requires("questionnaire.load")
+def questionnaires():
+    return _questionnaires(QuestionnaireUploadForm(formdata=None))
+
+
+def _questionnaires(form: QuestionnaireUploadForm, status: int = 200):
+    return render_template("risk/questionnaires.html", form=form, versions=risk.versions()), status
+
+
+@bp.post("/risk/questionnaires")
+@requires("questionnaire.load")
+def preview_questionnaire():
+    """HQ uploads a new version's definition file: previewed as the form will show it."""
+    form = QuestionnaireUploadForm()
+    if not form.validate_on_submit():
+        return _questionnaires(form, 422)
+    data = form.file.data.read(MAX_DEFINITION + 1)
+    upload = risk.read_upload(data)
+    if len(data) > MAX_DEFINITION:
+        upload = risk.Upload("", error="问卷定义文件过大")
+    if upload.error:
+        form.file.errors.append(upload.error)
+        return _questionnaires(form, 422)
+    publish = QuestionnairePublishForm(formdata=None, definition=upload.text)
+    return render_template("risk/questionnaire_preview.html", upload=upload, form=publish)
+
+
+@bp.post("/risk/questionnaires/publish")
+@requires("questionnaire.load")
+def publish_questionnaire():
+    form = QuestionnairePublishForm()
+    if not form.validate_on_submit():
+        abort(400)
+    upload = risk.read_upload(form.definition.data.encode())
+    if upload.error:
+        abort(400)
+    try:
+        version, created = risk.load_version(json.loads(upload.text))
+    except ValueError as error:
+        flash(str(error), "error")
+        return redirect(url_for("risk.questionnaires"))
+    if created:
+        flash(f"问卷第{version.version}版已发布：此后的评估均使用新版本。", "success")
+    else:
+        flash(f"问卷第{version.version}版已存在，内容相同，未作改动。", "info")
+    return redirect(url_for("risk.questionnaires"))
+
+
+MAX_DEFINITION = 1 << 20
+"""A definition file's largest size (version 1 is 12 KB)."""
