@@ -73,6 +73,11 @@ ROUTES: dict[str, list[str]] = {
     "risk.daily_report": ["/risk/daily", "/risk/daily.pdf"],
     "risk.daily_deliver": ["POST /risk/daily/deliver"],
     "risk.daily_ack": ["POST /risk/daily/1/acknowledge"],
+    "questionnaire.load": [
+        "/risk/questionnaires",
+        "POST /risk/questionnaires",
+        "POST /risk/questionnaires/publish",
+    ],
     "risk.levels": ["/risk/levels", "/risk/levels.pdf", "/risk/levels.xlsx"],
     "risk.fund_export": ["/risk/fund-platform.csv"],
     "work.read": [

@@ -12,6 +12,7 @@ MATRIX = {
     "/risk/levels.pdf": [302, 200, 403, 200, 200],
     "/risk/levels.xlsx": [302, 200, 403, 200, 200],
     "/risk/fund-platform.csv": [302, 403, 403, 200, 200],
+    "/risk/questionnaires": [302, 403, 403, 403, 200],
     "/risk/levels?branch=2": [302, 404, 403, 404, 200],
     "/clients/{own}/assessments/new": [302, 200, 200, 200, 403],
     "/clients/{colleague}/assessments/new": [302, 404, 200, 200, 403],

@@ -498,5 +498,5 @@ def seed_daily_report() -> None:
     """The counter delivers today's new-account risk report of 第一营业部 to its 运营总监 and
     客服总监 (Art. 8.4), once the demo's accounts are all opened."""
     counter = db.session.scalar(select(User).where(User.username == "counter1"))
-    if counter is not None:
+    if counter is not None and risk_daily.daily(counter.branch, china_today()).report is None:
         risk_daily.deliver(counter.branch, china_today(), counter)

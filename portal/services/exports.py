@@ -60,12 +60,15 @@ from portal.domain.beijing import local_date, to_local, utcnow
 from portal.extensions import db
 from portal.models import Client, User
 from portal.pdf import ARCHIVE, render_document, write_pdf
+from portal.pdf import annex4 as annex4_pdf
 from portal.pdf import pool as render_pool
 from portal.services import archive, pii, scope
 from portal.services.selection import Selection, selection_for
 
 log = logging.getLogger("portal.exports")
 
+ANNEX3, ANNEX4 = "annex3", "annex4"
+"""Kinds of job: every 附件3 of a book as a ZIP (a job without a kind is one), or its 附件4."""
 TASK = "archive.export_annex3"
 RECOVER = "archive.recover_exports"
 KEEP = 20
@@ -180,6 +183,7 @@ def _forget(job_id: str) -> None:
     for attempt in range(2, (job["attempt"] if job else 1) + 1):
         queue.delete(_claim_key(job_id, attempt))
     path(job_id).unlink(missing_ok=True)
+    annex4_path(job_id).unlink(missing_ok=True)
     shutil.rmtree(parts_dir(job_id), ignore_errors=True)
     queue.delete(_beat_key(job_id))
     queue.delete(_key(job_id))
@@ -188,6 +192,16 @@ def _forget(job_id: str) -> None:
 def path(job_id: str) -> Path:
     """The finished archive: a ZIP of one PDF/A file per client."""
     return Path(current_app.config["EXPORT_DIR"]) / f"{job_id}.zip"
+
+
+def annex4_path(job_id: str) -> Path:
+    """The finished 附件4 of a whole book (a job of kind ``annex4``)."""
+    return Path(current_app.config["EXPORT_DIR"]) / f"{job_id}.pdf"
+
+
+def output(job: Job) -> Path:
+    """The file a finished job made."""
+    return annex4_path(job["id"]) if job.get("kind") == ANNEX4 else path(job["id"])
 
 
 def parts_dir(job_id: str) -> Path:
@@ -235,20 +249,25 @@ def is_finished(job: Job) -> bool:
 
 def download_name(job: Job) -> str:
     made = to_local(job["created_at"]).strftime("%Y%m%d-%H%M")
-    return f"附件3客户服务档案表-{job['label'].replace(' · ', '-')}-{made}.zip"
+    label = job["label"].replace(" · ", "-")
+    if job.get("kind") == ANNEX4:
+        return f"附件4客户分类汇总表-{label}-{made}.pdf"
+    return f"附件3客户服务档案表-{label}-{made}.zip"
 
 
 # --------------------------------------------------------------------------- start
 
 
-def start(user: User, selection: Selection) -> Job:
-    """Queue the export of the selection's 附件3; ValueError when it has no clients."""
+def start(user: User, selection: Selection, kind: str = ANNEX3) -> Job:
+    """Queue the export of the selection's 附件3 (a ZIP) or, ``kind`` :data:`ANNEX4`, its
+    附件4 (one PDF); ValueError when it has no clients."""
     total = len(archive.client_ids(selection, user))
     if total == 0:
         raise ValueError("所选范围内没有客户，无需导出。")
     now = utcnow()
     job: Job = {
         "id": uuid.uuid4().hex,
+        "kind": kind,
         "user_id": user.id,
         "filled_by": user.display_name,
         "branch_id": selection.branch.id,
@@ -340,7 +359,7 @@ def run_export(job_id: str, attempt: int = 1) -> None:
         return  # finished, or superseded by a later attempt
     try:
         with queue.heartbeat(_beat_key(job_id), BEAT, attempt=attempt):
-            _run(job)
+            (_run_annex4 if job.get("kind") == ANNEX4 else _run)(job)
     except Superseded:
         log.warning("export %s: attempt %s superseded, stopped", job_id, attempt)
     except Exception as error:  # the job must end in a state the user can see
@@ -357,13 +376,40 @@ TASKS = (
 """The background tasks of this module, given to the queue by ``create_app``."""
 
 
-def _run(job: Job) -> None:
+def _owner(job: Job) -> tuple[User, Selection]:
+    """The job's creator and the book it covers, as long as both still hold."""
     user = db.session.get(User, job["user_id"])
     if user is None or not user.active:
         raise PermissionError("导出人的账户已停用")
     selection = covered(user, job)
     if selection is None:
         raise PermissionError("所选范围已不在导出人的权限之内")
+    return user, selection
+
+
+def _run_annex4(job: Job) -> None:
+    """附件4 of the book as one PDF (:mod:`portal.pdf.annex4`), progress every 1,000 rows; an
+    interrupted job starts again (it takes seconds)."""
+    user, selection = _owner(job)
+    summary = archive.annex4(selection, user)
+    job.update(status="running", total=summary.total, done=0, failures=[])
+    _progress(job)
+
+    def progress(done: int) -> None:
+        job["done"] = done
+        _progress(job)
+
+    target = annex4_path(job["id"])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part")
+    annex4_pdf.write(summary, partial, progress)
+    os.replace(partial, target)
+    job.update(status="done", size=target.stat().st_size, finished_at=utcnow())
+    _progress(job)
+
+
+def _run(job: Job) -> None:
+    user, selection = _owner(job)
     volumes = archive_volumes(selection, user)
     total = sum(len(volume.client_ids) for volume in volumes)
     parts = parts_dir(job["id"])

@@ -51,9 +51,7 @@ def annex4_pdf():
     book = _selection()
     summary = archive.annex4(book, current_user)
     if summary.total > archive.ANNEX4_PDF_LIMIT:
-        flash(
-            f"客户超过 {archive.ANNEX4_PDF_LIMIT} 户，请按客户经理分别打印，或导出 Excel。", "error"
-        )
+        flash(f"客户超过 {archive.ANNEX4_PDF_LIMIT} 户，请使用“后台生成 PDF”。", "error")
         return redirect(url_for("reports.annex4", **book.args()))
     pdf = render_pdf("print/annex04.html", summary=summary)
     return pdf_response(pdf, f"annex4-{book.branch.id}-{_who(book)}.pdf")
@@ -94,11 +92,13 @@ def exports_page():
 @bp.post("/archive/exports")
 @requires("reports.read")
 def export_start():
+    """Start the export of a book's 附件3 (a ZIP) or, ``kind=annex4``, its 附件4 (a PDF)."""
     book = selection.selection_for(
         current_user, request.form.get("branch"), request.form.get("manager")
     )
+    kind = exports.ANNEX4 if request.form.get("kind") == exports.ANNEX4 else exports.ANNEX3
     try:
-        job = exports.start(current_user, book)
+        job = exports.start(current_user, book, kind)
     except ValueError as error:
         flash(str(error), "error")
         return redirect(url_for("reports.exports_page", **book.args()))
@@ -134,12 +134,12 @@ def export_retry(job_id: str):
 @requires("reports.read")
 def export_download(job_id: str):
     job = _job_or_404(job_id)
-    path = exports.path(job["id"])
+    path = exports.output(job)
     if job["status"] != "done" or not path.exists():
         abort(404)
     return send_file(
         path,
-        mimetype="application/zip",
+        mimetype="application/pdf" if path.suffix == ".pdf" else "application/zip",
         as_attachment=True,
         download_name=exports.download_name(job),
         max_age=0,
