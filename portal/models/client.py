@@ -40,7 +40,7 @@ from sqlalchemy import (
     false,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship, validates
 
 from portal.domain import care, supplementary, surname
 from portal.domain.beijing import utcnow
@@ -492,7 +492,43 @@ class ClassChange(db.Model):
     user = relationship("User")
 
 
-class TurnoverThreshold(Audited, db.Model):
+class StandardVersion:
+    """What a version of the classification standard holds besides its values (a turnover
+    threshold, asset bands; Art. 3, 6, 12): company-wide (``branch_id`` NULL, set by HQ and
+    approved at once) or a branch's own (proposed, then approved or rejected by HQ)."""
+
+    branch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("branches.id"), info={"label": "营业部"}
+    )
+    status: Mapped[str] = mapped_column(
+        String(10), default="approved", info={"label": "状态", "choices": THRESHOLD_STATUSES}
+    )
+    note: Mapped[str] = mapped_column(String(200), default="", info={"label": "说明"})
+    set_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info={"label": "设定人"})
+    set_at: Mapped[datetime] = mapped_column(default=utcnow, info={"label": "设定时间"})
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), info={"label": "审批人"}
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(info={"label": "审批时间"})
+
+    @declared_attr
+    def branch(cls) -> Mapped[Branch | None]:
+        return relationship(Branch)
+
+    @declared_attr
+    def set_by(cls) -> Mapped[User]:
+        return relationship(User, foreign_keys=f"{cls.__name__}.set_by_id")
+
+    @declared_attr
+    def decided_by(cls) -> Mapped[User | None]:
+        return relationship(User, foreign_keys=f"{cls.__name__}.decided_by_id")
+
+    @property
+    def status_label(self) -> str:
+        return THRESHOLD_STATUSES.get(self.status, self.status)
+
+
+class TurnoverThreshold(StandardVersion, Audited, db.Model):
     """A turnover-rate threshold (资产周转率阈值) for a year: company-wide (``branch_id`` NULL,
     set by HQ, approved at once) or a branch's own adjustment (proposed, then approved or
     rejected by HQ). Which one is in force: ``services.classification.threshold_for``."""
@@ -512,34 +548,13 @@ class TurnoverThreshold(Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(info={"label": "年度"})
     value: Mapped[Decimal] = mapped_column(Numeric(8, 2), info={"label": "周转率阈值"})
-    branch_id: Mapped[int | None] = mapped_column(
-        ForeignKey("branches.id"), info={"label": "营业部"}
-    )
-    status: Mapped[str] = mapped_column(
-        String(10), default="approved", info={"label": "状态", "choices": THRESHOLD_STATUSES}
-    )
-    note: Mapped[str] = mapped_column(String(200), default="", info={"label": "说明"})
-    set_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info={"label": "设定人"})
-    set_at: Mapped[datetime] = mapped_column(default=utcnow, info={"label": "设定时间"})
-    decided_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id"), info={"label": "审批人"}
-    )
-    decided_at: Mapped[datetime | None] = mapped_column(info={"label": "审批时间"})
-
-    branch: Mapped[Branch | None] = relationship()
-    set_by: Mapped[User] = relationship(foreign_keys=[set_by_id])
-    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
-
-    @property
-    def status_label(self) -> str:
-        return THRESHOLD_STATUSES.get(self.status, self.status)
 
 
 FLOOR_COLUMNS = ("floor_1", "floor_2", "floor_3", "floor_4", "floor_5")
 """The five lower bounds of an asset-band setting, ascending (by default 1万 … 500万)."""
 
 
-class AssetBandSetting(Audited, db.Model):
+class AssetBandSetting(StandardVersion, Audited, db.Model):
     """A version of the asset bands (资产分档, Art. 3, 12): company-wide (``branch_id`` NULL,
     set by HQ, approved at once) or a branch's own adjustment (proposed, then approved or
     rejected by HQ). The latest approved version of a branch, else of the company, else the
@@ -560,28 +575,11 @@ class AssetBandSetting(Audited, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    branch_id: Mapped[int | None] = mapped_column(
-        ForeignKey("branches.id"), info={"label": "营业部"}
-    )
     floor_1: Mapped[Decimal] = mapped_column(_money(), info={"label": "E/F类下限（元）"})
     floor_2: Mapped[Decimal] = mapped_column(_money(), info={"label": "C-/D-类下限（元）"})
     floor_3: Mapped[Decimal] = mapped_column(_money(), info={"label": "C/D类下限（元）"})
     floor_4: Mapped[Decimal] = mapped_column(_money(), info={"label": "A/B类下限（元）"})
     floor_5: Mapped[Decimal] = mapped_column(_money(), info={"label": "A+/B+类下限（元）"})
-    status: Mapped[str] = mapped_column(
-        String(10), default="approved", info={"label": "状态", "choices": THRESHOLD_STATUSES}
-    )
-    note: Mapped[str] = mapped_column(String(200), default="", info={"label": "说明"})
-    set_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info={"label": "设定人"})
-    set_at: Mapped[datetime] = mapped_column(default=utcnow, info={"label": "设定时间"})
-    decided_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id"), info={"label": "审批人"}
-    )
-    decided_at: Mapped[datetime | None] = mapped_column(info={"label": "审批时间"})
-
-    branch: Mapped[Branch | None] = relationship()
-    set_by: Mapped[User] = relationship(foreign_keys=[set_by_id])
-    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
     @property
     def floors(self) -> tuple[Decimal, ...]:
@@ -592,10 +590,6 @@ class AssetBandSetting(Audited, db.Model):
     @property
     def floors_text(self) -> str:
         return " / ".join(wan_label(floor) for floor in self.floors)
-
-    @property
-    def status_label(self) -> str:
-        return THRESHOLD_STATUSES.get(self.status, self.status)
 
 
 event.listen(

@@ -123,20 +123,40 @@ def threshold_for(year: int, branch_id: int | None = None) -> Decimal:
 def set_threshold(year: int, value: Decimal, user: User, note: str = "") -> TurnoverThreshold:
     """HQ sets the company-wide threshold of a year; it is approved at once."""
     _require(user.role == "hq", "只有经纪业务管理总部可以设定周转率阈值")
-    now = utcnow()
     row = TurnoverThreshold(
-        year=year,
-        value=_threshold_value(value),
-        branch_id=None,
-        status="approved",
-        note=(note or "").strip(),
-        set_by_id=user.id,
-        set_at=now,
-        decided_by_id=user.id,
-        decided_at=now,
+        year=year, value=_threshold_value(value), **_version(None, user, note, approved=True)
     )
-    _apply_threshold_change(lambda: db.session.add(row), user)
+    _apply_setting_change(lambda: db.session.add(row), thresholds_in_force, CAUSE_THRESHOLD, user)
     return row
+
+
+def _version(branch_id: int | None, user: User, note: str, approved: bool) -> dict:
+    """The fields of a new version of the standard (a threshold, asset bands): HQ's own,
+    approved at once, or a branch's proposal."""
+    now = utcnow()
+    fields = {
+        "branch_id": branch_id,
+        "status": "approved" if approved else "proposed",
+        "note": (note or "").strip(),
+        "set_by_id": user.id,
+        "set_at": now,
+    }
+    return fields | ({"decided_by_id": user.id, "decided_at": now} if approved else {})
+
+
+def _decide(version, approve: bool, user: User, in_force, cause: str) -> int:
+    """HQ's decision on a branch's proposal (in the caller's use case): the classes of the
+    branch are recomputed when it comes into force. Returns how many changed."""
+    _require(user.role == "hq", "只有经纪业务管理总部可以审批分类标准")
+    if version.status != "proposed":
+        raise ValueError("该申请已处理，不能再次审批")
+
+    def decide():
+        version.status = "approved" if approve else "rejected"
+        version.decided_by_id = user.id
+        version.decided_at = utcnow()
+
+    return _apply_setting_change(decide, in_force, cause, user)
 
 
 @use_case
@@ -153,11 +173,7 @@ def propose_threshold(
     row = TurnoverThreshold(
         year=year,
         value=_threshold_value(value),
-        branch_id=branch_id,
-        status="proposed",
-        note=(note or "").strip(),
-        set_by_id=user.id,
-        set_at=utcnow(),
+        **_version(branch_id, user, note, approved=False),
     )
     db.session.add(row)
     return row
@@ -166,20 +182,7 @@ def propose_threshold(
 @use_case
 def decide_threshold(threshold: TurnoverThreshold, approve: bool, user: User) -> int:
     """HQ approves or rejects a branch's proposal; returns the number of clients reclassified."""
-    _require(user.role == "hq", "只有经纪业务管理总部可以审批周转率阈值")
-    if threshold.status != "proposed":
-        raise ValueError("该申请已处理，不能再次审批")
-
-    def decide():
-        threshold.status = "approved" if approve else "rejected"
-        threshold.decided_by_id = user.id
-        threshold.decided_at = utcnow()
-
-    return _apply_threshold_change(decide, user)
-
-
-def _apply_threshold_change(change, user: User) -> int:
-    return _apply_setting_change(change, thresholds_in_force, CAUSE_THRESHOLD, user)
+    return _decide(threshold, approve, user, thresholds_in_force, CAUSE_THRESHOLD)
 
 
 def _apply_setting_change(change, in_force, cause: str, user: User) -> int:
@@ -235,17 +238,7 @@ def set_bands(floors, user: User, note: str = "") -> int:
     """HQ sets the company-wide asset bands; in force at once. Returns the number of clients
     reclassified."""
     _require(user.role == "hq", "只有经纪业务管理总部可以设定资产分档标准")
-    now = utcnow()
-    row = AssetBandSetting(
-        **dict(zip(FLOOR_COLUMNS, rules.check_floors(floors), strict=True)),
-        branch_id=None,
-        status="approved",
-        note=(note or "").strip(),
-        set_by_id=user.id,
-        set_at=now,
-        decided_by_id=user.id,
-        decided_at=now,
-    )
+    row = AssetBandSetting(**_floors(floors), **_version(None, user, note, approved=True))
     return _apply_setting_change(lambda: db.session.add(row), bands_in_force, CAUSE_BANDS, user)
 
 
@@ -256,31 +249,19 @@ def propose_bands(floors, branch_id: int, user: User, note: str = "") -> AssetBa
         user.role == "hq" or (user.role == "branch_head" and user.branch_id == branch_id),
         "只有本营业部总经理可以申请调整资产分档标准",
     )
-    row = AssetBandSetting(
-        **dict(zip(FLOOR_COLUMNS, rules.check_floors(floors), strict=True)),
-        branch_id=branch_id,
-        status="proposed",
-        note=(note or "").strip(),
-        set_by_id=user.id,
-        set_at=utcnow(),
-    )
+    row = AssetBandSetting(**_floors(floors), **_version(branch_id, user, note, approved=False))
     db.session.add(row)
     return row
+
+
+def _floors(floors) -> dict:
+    return dict(zip(FLOOR_COLUMNS, rules.check_floors(floors), strict=True))
 
 
 @use_case
 def decide_bands(setting: AssetBandSetting, approve: bool, user: User) -> int:
     """HQ approves or rejects a branch's bands; returns the number of clients reclassified."""
-    _require(user.role == "hq", "只有经纪业务管理总部可以审批资产分档标准")
-    if setting.status != "proposed":
-        raise ValueError("该申请已处理，不能再次审批")
-
-    def decide():
-        setting.status = "approved" if approve else "rejected"
-        setting.decided_by_id = user.id
-        setting.decided_at = utcnow()
-
-    return _apply_setting_change(decide, bands_in_force, CAUSE_BANDS, user)
+    return _decide(setting, approve, user, bands_in_force, CAUSE_BANDS)
 
 
 @use_case
