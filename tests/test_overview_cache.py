@@ -2,15 +2,16 @@
 repeated view reuses it, and a class change — by a threshold change or by new figures —
 shows at once."""
 
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
+import factories
 import pytest
 from sqlalchemy import func, select
 
 from portal.domain.beijing import china_today
 from portal.extensions import db
-from portal.models import Client, User
+from portal.models import AuditLog, Client, User
 from portal.models.audit import acting_as
 from portal.services import classification, clients, overview
 
@@ -85,3 +86,17 @@ def test_new_figures_that_change_a_class_show_at_once(book, login_as, computed):
     assert len(computed) == 2
     for code, n in expected.items():
         assert shown(html, code) == n, code
+
+
+def test_a_managers_contact_does_not_recompute_it(book, login_as, computed):
+    hq = login_as("hq")
+    first = hq.get("/classification/overview").get_data(as_text=True)
+    with book.test_request_context(), acting_as("mgr1"):
+        client = db.session.scalar(select(Client).where(Client.name == "李明"))
+        factories.contact(client, datetime.combine(china_today(), time(10)), status="done")
+        db.session.commit()
+        assert db.session.scalar(
+            select(func.count(AuditLog.id)).where(AuditLog.record_type == "contacts")
+        )
+    assert hq.get("/classification/overview").get_data(as_text=True) == first
+    assert len(computed) == 1
