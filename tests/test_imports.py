@@ -11,6 +11,7 @@ import factories
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
+from sqlalchemy import inspect as sa_inspect
 
 from portal.domain.beijing import china_today, month_start
 from portal.extensions import db
@@ -302,3 +303,17 @@ def test_a_confirmation_cannot_reach_another_users_upload(book, login_as, tmp_pa
         "/imports/figures/confirm", {"token": "../../etc/passwd", "file_name": "x"}
     )
     assert bad.status_code == 400
+
+
+def test_a_whole_book_import_reclassifies_and_keeps_the_assets_indexes(book, tmp_path):
+    """An import of every client's month refreshes the whole book (on PostgreSQL without the
+    total-assets indexes, made again in the same transaction)."""
+    with book.app_context():
+        accounts = db.session.scalars(select(Client.fund_account).order_by(Client.id)).all()
+        path = write(tmp_path, [f"{a},{this_month()},9000000,9000000,0,0,0" for a in accounts])
+        outcome = imports.import_figures(path, path.name, None)
+        assert outcome.new == len(accounts)
+        assert set(db.session.scalars(select(Client.class_code))) <= {"A+", "B+"}  # 900万
+        inspector = sa_inspect(db.engine)
+        names = {index["name"] for index in inspector.get_indexes("clients")}
+        assert {"ix_clients_branch_assets", "ix_clients_total_assets"} <= names

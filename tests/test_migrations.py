@@ -14,16 +14,17 @@ MIGRATION_0006 = (
     "the models keep the portable schema (SQLite keeps it as it is)"
 )
 
-MIGRATION_0028 = (
-    "migration 0028 drops the total-assets indexes on PostgreSQL, so that refreshing the "
-    "figures of every client after an import is a HOT update (the model's index is SQLite's)"
-)
-
 KNOWN = {
     ("postgresql", "add_index", "ix_clients_branch_class"): MIGRATION_0006
     + ": the class index is dropped so that reclassifying touches no index",
-    ("postgresql", "add_index", "ix_clients_branch_assets"): MIGRATION_0028,
-    ("postgresql", "add_index", "ix_clients_total_assets"): MIGRATION_0028,
+    ("postgresql", "remove_index", "ix_clients_branch_assets"): MIGRATION_0006
+    + ": total_assets DESC NULLS LAST in the database, plain in the model",
+    ("postgresql", "add_index", "ix_clients_branch_assets"): MIGRATION_0006
+    + ": the same index, seen from the model's side",
+    ("postgresql", "remove_index", "ix_clients_total_assets"): MIGRATION_0006
+    + ": total_assets DESC NULLS LAST in the database, plain in the model",
+    ("postgresql", "add_index", "ix_clients_total_assets"): MIGRATION_0006
+    + ": the same index, seen from the model's side",
     **{
         ("sqlite", "modify_type", f"{table}.{column}"): "migration 0010 seals these columns; "
         "SQLite enforces no VARCHAR length, and changing the declared type to TEXT would rebuild "

@@ -3,7 +3,7 @@
 check by type — a person has a gender, an institution neither gender nor birthday
 
 Revision ID: 0029
-Revises: 0028
+Revises: 0027
 Create Date: 2026-12-05 04:20:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0029"
-down_revision = "0028"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 

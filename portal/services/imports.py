@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
@@ -40,6 +41,7 @@ from portal.domain.beijing import china_today
 from portal.extensions import db
 from portal.models import ClassChange, Client, DataImport, MonthlyFigure, User
 from portal.models.audit import bulk_insert, caused_by, current_actor, write_trail
+from portal.models.client import ASSETS_INDEXES
 from portal.services import classification, scope
 from portal.services.records import use_case
 
@@ -184,9 +186,29 @@ def _apply_file(
                 # The planner's row counts are a month behind: recompute them before the
                 # refresh reads the table (inside the transaction; autovacuum comes later).
                 db.session.execute(text("ANALYZE client_monthly_figures"))
-        classification.refresh_client_figures(ids)
+        with _without_assets_indexes(ids is None):
+            classification.refresh_client_figures(ids)
         classification.reclassify(ids, cause=CAUSE_IMPORT, user=user)
         outcome.class_moves = _moves_since(last_change)
+
+
+@contextmanager
+def _without_assets_indexes(whole_book: bool):
+    """On PostgreSQL, a refresh of every client's figures runs without the indexes on
+    ``total_assets`` (``models.client.ASSETS_INDEXES``), which are made again after it, in the
+    import's transaction: with them each of the 100,000 updates was non-HOT, written into all
+    of the table's indexes (13.5 s; 3 s without, 0.6 s to make them again). The portal's reads
+    of the clients wait for the import's commit meanwhile (DROP INDEX locks the table)."""
+    if not whole_book or db.session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    indexes = [i for i in Client.__table__.indexes if i.name in ASSETS_INDEXES]
+    connection = db.session.connection()
+    for index in indexes:
+        index.drop(connection)
+    yield
+    for index in indexes:
+        index.create(connection)
 
 
 def _apply_figures(
